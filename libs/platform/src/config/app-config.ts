@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** A boolean environment value: "1", "true" or "yes" is on; unset means `fallback`. */
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? fallback : /^(1|true|yes|on)$/i.test(v)));
+
+/**
+ * The environment the system accepts, validated once at boot: a bad value stops the
+ * process with a message naming the variable, instead of failing later mid-request.
+ */
+export const appConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/coop'),
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and queue, so several systems (or test files) share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('coop'),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** base64 of the 32-byte Ed25519 seed that signs audit checkpoints; generated and stored when unset. */
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  /** Name of the transparency log in its checkpoints (C2SP origin line). */
+  AUDIT_ORIGIN: z.string().default('coop-dispatch.local/log'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Apply pending migrations at boot (on by default: `npm start` works on an empty database). */
+  MIGRATE_ON_BOOT: flag(true),
+  /** Run background workers (offer deadlines, dispatch watchdog, outbox relay) in this process. */
+  WORKERS: flag(true),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
+});
+
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+/** Raised when the environment is invalid; the message lists every bad variable. */
+export class ConfigError extends Error {}
+
+/** Validates an environment (process.env by default) into a typed, frozen config. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const result = appConfigSchema.safeParse(stripEmpty(env));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  if ((result.data.ADMIN_EMAIL === undefined) !== (result.data.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD go together');
+  }
+  return Object.freeze(result.data);
+}
+
+/** Empty strings count as unset, as they do in most .env files. */
+function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}

@@ -1,0 +1,46 @@
+import { DataSource, MigrationInterface } from 'typeorm';
+import { allMigrations } from './migrations';
+
+export interface DataSourceOptions {
+  url: string;
+  /** Pool size per process; PostgreSQL's own limit is shared by every process. */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/**
+ * The one TypeORM DataSource of a process. Schema changes come only from the committed
+ * migrations (`synchronize` stays off); queries are hand-written SQL in repositories,
+ * because the races of dispatch are settled by conditional updates and row locks.
+ */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'schema_migrations',
+    migrations: allMigrations as unknown as (new () => MigrationInterface)[],
+    entities: [],
+    logging: false,
+    extra: {
+      max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? 'coop-dispatch',
+    },
+  });
+}
+
+/** Applies every pending migration; safe to call from several processes at once. */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  // An advisory lock serializes concurrent boots (two nodes starting together).
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(724001)');
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(724001)').catch(() => undefined);
+    await runner.release();
+  }
+}

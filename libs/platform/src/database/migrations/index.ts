@@ -1,0 +1,5 @@
+import { DispatchCore1763900000000 } from './1763900000000-dispatch-core';
+import { DecisionLog1763900000001 } from './1763900000001-decision-log';
+
+/** Every migration of the one shared schema, in order. New ones go at the end. */
+export const allMigrations = [DispatchCore1763900000000, DecisionLog1763900000001] as const;
