@@ -1,0 +1,2 @@
+export { canonicalize, canonicalBytes } from './canonicalize';
+export { CanonicalJsonError, type CanonicalJsonErrorCode } from './canonical-json.errors';
