@@ -1,0 +1,6 @@
+/** Public API of @coop/money: integer money, fares, the double-entry journal and allocations. */
+export * from './errors';
+export * from './currency';
+export * from './money';
+export * from './fare-policy';
+export * from './fares';
