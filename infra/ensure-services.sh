@@ -306,8 +306,7 @@ auth_help() {
   cat >&2 <<EOF
 ensure-services: cannot query PostgreSQL as '$PG_USER' with DATABASE_URL: $1
   If that is an authentication failure: this script leaves the authentication of a cluster it
-  did not create alone. Either give the
-  user a password and put it in the URL:
+  did not create alone. Either give the user a password and put it in the URL:
     sudo -u postgres psql -c "ALTER USER $PG_USER PASSWORD 'devpass'"
     export DATABASE_URL=postgres://$PG_USER:devpass@$PG_HOST:$PG_PORT/$PG_DB
   or, for a development-only cluster, allow trust from localhost in pg_hba.conf:
