@@ -4,3 +4,6 @@ export * from './currency';
 export * from './money';
 export * from './fare-policy';
 export * from './fares';
+export * from './accounts';
+export * from './journal';
+export * from './posting-rules';
