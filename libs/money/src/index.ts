@@ -7,3 +7,4 @@ export * from './fares';
 export * from './accounts';
 export * from './journal';
 export * from './posting-rules';
+export * from './allocation';
