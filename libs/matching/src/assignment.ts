@@ -1,0 +1,205 @@
+import { MatchingError } from './errors';
+
+/**
+ * Rectangular linear assignment with forbidden pairs.
+ *
+ * Objective: assign as many rows as possible to distinct columns (a row may only take a column
+ * whose cost is finite), and among those assignments take one of least total cost.
+ *
+ * Method: the shortest augmenting path algorithm of Jonker and Volgenant ("A shortest augmenting
+ * path algorithm for dense and sparse linear assignment problems", Computing 38, 1987) in the
+ * rectangular form of Crouse ("On implementing 2D rectangular assignment algorithms", IEEE TAES
+ * 52(4), 2016), started from JV's column reduction. Rows are made the shorter side by
+ * transposing. Forbidden pairs get the cost BIG = n * (max - min + 1) over the shifted finite
+ * costs, which exceeds any difference in finite totals, so one more real pair always beats any
+ * saving; rows left on a BIG pair are reported unassigned. With integer costs every
+ * intermediate value (duals, path lengths) is an integer below n * BIG, so the result is exact
+ * and identical on every machine while n^2 * (max - min) stays below 2^53.
+ *
+ * Tie-break: rows are augmented in index order; in each Dijkstra step the column with the
+ * smallest path length is taken, a free column before an assigned one, then the lowest index.
+ */
+
+/** Solves the assignment; `cost[i][j]` is the cost of row i taking column j, Infinity if forbidden. Returns row -> column, -1 for unassigned rows. */
+export function solveAssignment(cost: ReadonlyArray<ArrayLike<number>>): number[] {
+  const nr = cost.length;
+  const nc = nr === 0 ? 0 : cost[0].length;
+  validate(cost, nr, nc);
+  if (nr === 0) return [];
+  if (nc === 0) return new Array<number>(nr).fill(-1);
+  const transpose = nr > nc;
+  const n = transpose ? nc : nr;
+  const m = transpose ? nr : nc;
+  const at = transpose ? (i: number, j: number) => cost[j][i] : (i: number, j: number) => cost[i][j];
+  const c = prepare(at, n, m);
+  const col4row = shortestAugmentingPaths(c, n, m);
+  const out = new Array<number>(nr).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const j = col4row[i];
+    if (at(i, j) === Infinity) continue;
+    if (transpose) out[j] = i;
+    else out[i] = j;
+  }
+  return out;
+}
+
+/** Total cost of an assignment (unassigned rows add nothing); handy for callers and tests. */
+export function assignmentCost(cost: ReadonlyArray<ArrayLike<number>>, rowToCol: readonly number[]): number {
+  let s = 0;
+  rowToCol.forEach((j, i) => {
+    if (j >= 0) s += cost[i][j];
+  });
+  return s;
+}
+
+function validate(cost: ReadonlyArray<ArrayLike<number>>, nr: number, nc: number): void {
+  for (let i = 0; i < nr; i++) {
+    const row = cost[i];
+    if (row.length !== nc) throw new MatchingError('MATCHING_ASSIGNMENT_INPUT', 'cost matrix rows differ in length');
+    for (let j = 0; j < nc; j++) {
+      const x = row[j];
+      if (Number.isNaN(x) || x === -Infinity) {
+        throw new MatchingError('MATCHING_ASSIGNMENT_INPUT', `cost[${i}][${j}] must be finite or +Infinity`);
+      }
+    }
+  }
+}
+
+/** Flattens to n x m (n <= m), shifting finite costs to start at 0 and replacing Infinity by BIG. */
+function prepare(at: (i: number, j: number) => number, n: number, m: number): Float64Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let forbidden = false;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const x = at(i, j);
+      if (x === Infinity) forbidden = true;
+      else {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+    }
+  }
+  if (lo === Infinity) lo = hi = 0;
+  const big = forbidden ? n * (hi - lo + 1) : 0;
+  const c = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const x = at(i, j);
+      c[i * m + j] = x === Infinity ? big : x - lo;
+    }
+  }
+  return c;
+}
+
+/** JV / Crouse shortest augmenting paths on a finite n x m matrix, n <= m; returns column per row. */
+function shortestAugmentingPaths(c: Float64Array, n: number, m: number): Int32Array {
+  const u = new Float64Array(n);
+  const v = new Float64Array(m);
+  const col4row = new Int32Array(n).fill(-1);
+  const row4col = new Int32Array(m).fill(-1);
+  columnReduction(c, n, m, v, col4row, row4col);
+
+  const spc = new Float64Array(m);
+  const path = new Int32Array(m);
+  const remaining = new Int32Array(m);
+  const sr = new Uint8Array(n);
+  const sc = new Uint8Array(m);
+  const srList = new Int32Array(n);
+  const scList = new Int32Array(m);
+
+  for (let cur = 0; cur < n; cur++) {
+    if (col4row[cur] !== -1) continue;
+    spc.fill(Infinity);
+    for (let j = 0; j < m; j++) remaining[j] = j;
+    let numRemaining = m;
+    let nsr = 0;
+    let nsc = 0;
+    let minVal = 0;
+    let i = cur;
+    let sink = -1;
+    while (sink === -1) {
+      sr[i] = 1;
+      srList[nsr++] = i;
+      let index = -1;
+      let lowest = Infinity;
+      let lowJ = -1;
+      const base = i * m;
+      const ui = u[i];
+      for (let it = 0; it < numRemaining; it++) {
+        const j = remaining[it];
+        const r = minVal + c[base + j] - ui - v[j];
+        if (r < spc[j]) {
+          path[j] = i;
+          spc[j] = r;
+        }
+        const s = spc[j];
+        if (s < lowest || (s === lowest && better(j, lowJ, row4col))) {
+          lowest = s;
+          index = it;
+          lowJ = j;
+        }
+      }
+      minVal = lowest;
+      const j = remaining[index];
+      if (row4col[j] === -1) sink = j;
+      else i = row4col[j];
+      sc[j] = 1;
+      scList[nsc++] = j;
+      remaining[index] = remaining[--numRemaining];
+    }
+    u[cur] += minVal;
+    for (let k = 0; k < nsr; k++) {
+      const r = srList[k];
+      if (r !== cur) u[r] += minVal - spc[col4row[r]];
+      sr[r] = 0;
+    }
+    for (let k = 0; k < nsc; k++) {
+      const j = scList[k];
+      v[j] -= minVal - spc[j];
+      sc[j] = 0;
+    }
+    let j = sink;
+    for (;;) {
+      const r = path[j];
+      row4col[j] = r;
+      const prev = col4row[r];
+      col4row[r] = j;
+      if (r === cur) break;
+      j = prev;
+    }
+  }
+  return col4row;
+}
+
+/** Equal path lengths: a free column wins over an assigned one, then the lower index. */
+function better(j: number, k: number, row4col: Int32Array): boolean {
+  if (k === -1) return true;
+  const jf = row4col[j] === -1;
+  const kf = row4col[k] === -1;
+  if (jf !== kf) return jf;
+  return j < k;
+}
+
+/**
+ * JV column reduction: v[j] = min over rows of c[i][j] keeps every reduced cost >= 0; a column
+ * whose minimum row (lowest index on ties) is still free is assigned to it on a tight edge.
+ */
+function columnReduction(c: Float64Array, n: number, m: number, v: Float64Array, col4row: Int32Array, row4col: Int32Array): void {
+  for (let j = 0; j < m; j++) {
+    let best = Infinity;
+    let bi = -1;
+    for (let i = 0; i < n; i++) {
+      const x = c[i * m + j];
+      if (x < best) {
+        best = x;
+        bi = i;
+      }
+    }
+    v[j] = best;
+    if (col4row[bi] === -1) {
+      col4row[bi] = j;
+      row4col[j] = bi;
+    }
+  }
+}
