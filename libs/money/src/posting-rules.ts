@@ -55,7 +55,7 @@ function build(tx: JournalTransaction): JournalTransaction {
 }
 
 function assertPositive(m: Money, what: string): void {
-  if (m.amount <= 0n) throw new MoneyError('MONEY.NEGATIVE_AMOUNT', `${what} must be > 0`);
+  if (m.amount <= 0n) throw new MoneyError('MONEY.INVALID_AMOUNT', `${what} must be > 0 to post`);
 }
 
 /** Facts of a completed trip. */
