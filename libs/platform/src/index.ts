@@ -18,3 +18,6 @@ export * from './http/problem.filter';
 export * from './clock';
 export * from './platform.tokens';
 export * from './platform.module';
+export * from './http/configure-http';
+export * from './realtime/redis-io.adapter';
+export * from './bootstrap';

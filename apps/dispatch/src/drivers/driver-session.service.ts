@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { DataSource } from 'typeorm';
+import { Clock, DomainError } from '@coop/platform';
+import { MembersRepository } from '../members/members.repository';
+import { offerPayload } from '../offers/dispatch.service';
+import { OffersRepository } from '../offers/offers.repository';
+import { DriverAvailability } from '../presence/driver-presence';
+import { PresenceStore } from '../presence/presence.store';
+import { PRESENCE_TTL_SECONDS } from '../presence/presence.constants';
+import { RealtimeNotifier } from '../realtime/realtime.notifier';
+import { TripsRepository } from '../trips/trips.repository';
+import { defaultSeats, goOnlineSchema, locationFixSchema } from './driver-events.schemas';
+
+/** A fix stamped further ahead than this is refused: the phone's clock is wrong. */
+const MAX_CLOCK_AHEAD_MS = 30_000;
+
+/** A driver's presence: online with a vehicle, location fixes, offline, and resuming after a reconnect. */
+@Injectable()
+export class DriverSessionService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly members: MembersRepository,
+    private readonly trips: TripsRepository,
+    private readonly offers: OffersRepository,
+    private readonly presence: PresenceStore,
+    private readonly notifier: RealtimeNotifier,
+    private readonly clock: Clock,
+  ) {}
+
+  async goOnline(driverId: string, input: z.infer<typeof goOnlineSchema>) {
+    const member = await this.members.findById(driverId);
+    if (!member?.approvedAt) throw new DomainError('DRIVER_NOT_APPROVED');
+    const [trip, offer] = await Promise.all([
+      this.trips.activeForDriver(this.db.manager, driverId),
+      this.offers.pendingForDriver(this.db.manager, driverId),
+    ]);
+    const availability: DriverAvailability = trip ? 'on_trip' : offer ? 'offered' : 'free';
+    const now = this.clock.nowMs();
+    const previous = await this.presence.get(driverId);
+    await this.presence.upsert(
+      driverId,
+      {
+        vehicle: {
+          kind: input.vehicle.kind,
+          seats: input.vehicle.seats ?? defaultSeats[input.vehicle.kind],
+          accessible: input.vehicle.accessible ?? false,
+        },
+        onlineSinceMs: previous?.onlineSinceMs ?? now,
+        idleSinceMs: previous?.idleSinceMs ?? now,
+        availability,
+        activeTripId: trip?.id ?? null,
+        activeRiderId: trip?.riderId ?? null,
+      },
+      PRESENCE_TTL_SECONDS,
+    );
+    return { availability };
+  }
+
+  async fix(driverId: string, input: z.infer<typeof locationFixSchema>) {
+    const now = this.clock.nowMs();
+    const at = Date.parse(input.at);
+    if (at > now + MAX_CLOCK_AHEAD_MS) {
+      throw new DomainError('VALIDATION_FAILED', 'the fix is stamped in the future', [{ path: 'at', message: 'ahead of the server clock' }]);
+    }
+    const state = await this.presence.patch(
+      driverId,
+      { lat: input.lat, lng: input.lng, headingDeg: input.heading ?? null, fixAtMs: Math.min(at, now) },
+      PRESENCE_TTL_SECONDS,
+    );
+    if (!state) throw new DomainError('DRIVER_NOT_ONLINE');
+    if (state.activeTripId && state.activeRiderId) {
+      this.notifier.toRider(state.activeRiderId, 'driver:location', { tripId: state.activeTripId, lat: input.lat, lng: input.lng });
+    }
+    return {};
+  }
+
+  async goOffline(driverId: string) {
+    await this.presence.remove(driverId);
+    return {};
+  }
+
+  /** What a reconnecting driver must see again: a pending offer, the trip they are driving. */
+  async resume(driverId: string): Promise<Array<[string, object]>> {
+    const out: Array<[string, object]> = [];
+    const offer = await this.offers.pendingForDriver(this.db.manager, driverId);
+    if (offer) {
+      const trip = await this.trips.find(this.db.manager, offer.tripId);
+      if (trip) out.push(['offer', offerPayload(trip, offer, offer.decisionIndex)]);
+    }
+    const trip = await this.trips.activeForDriver(this.db.manager, driverId);
+    if (trip) out.push(['trip:updated', { tripId: trip.id, status: trip.status }]);
+    return out;
+  }
+}

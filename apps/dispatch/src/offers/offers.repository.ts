@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Offer, OfferState } from './offer.types';
+
+interface OfferRow {
+  id: string;
+  trip_id: string;
+  driver_id: string;
+  attempt: number;
+  state: OfferState;
+  decision_index: string | null;
+  created_at: Date;
+  expires_at: Date;
+}
+
+function toOffer(row: OfferRow): Offer {
+  return {
+    id: row.id,
+    tripId: row.trip_id,
+    driverId: row.driver_id,
+    attempt: row.attempt,
+    state: row.state,
+    decisionIndex: row.decision_index === null ? null : Number(row.decision_index),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/**
+ * Offers in PostgreSQL. Two partial unique indexes keep a trip offered to one driver at a
+ * time and a driver holding one offer at a time, whatever the number of dispatch processes.
+ */
+@Injectable()
+export class OffersRepository {
+  /**
+   * Inserts a pending offer expiring `timeoutSeconds` from the database's clock; returns
+   * undefined when the driver already holds another offer (a concurrent dispatch won them).
+   */
+  async insertPending(
+    db: EntityManager,
+    offer: { tripId: string; driverId: string; attempt: number; decisionIndex: number | null; timeoutSeconds: number },
+  ): Promise<Offer | undefined> {
+    await db.query('SAVEPOINT offer_insert');
+    try {
+      const rows: OfferRow[] = await db.query(
+        `INSERT INTO offers (trip_id, driver_id, attempt, state, decision_index, expires_at)
+         VALUES ($1, $2, $3, 'pending', $4, now() + make_interval(secs => $5)) RETURNING *`,
+        [offer.tripId, offer.driverId, offer.attempt, offer.decisionIndex, offer.timeoutSeconds],
+      );
+      await db.query('RELEASE SAVEPOINT offer_insert');
+      return toOffer(rows[0]);
+    } catch (error) {
+      await db.query('ROLLBACK TO SAVEPOINT offer_insert');
+      if ((error as { constraint?: string }).constraint === 'offers_one_pending_per_driver') return undefined;
+      throw error;
+    }
+  }
+
+  async find(db: EntityManager, id: string): Promise<Offer | undefined> {
+    const rows: OfferRow[] = await db.query(`SELECT * FROM offers WHERE id = $1`, [id]);
+    return rows[0] && toOffer(rows[0]);
+  }
+
+  async lock(db: EntityManager, id: string): Promise<Offer | undefined> {
+    const rows: OfferRow[] = await db.query(`SELECT * FROM offers WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] && toOffer(rows[0]);
+  }
+
+  /** True when the pending offer's deadline has passed by the database's clock. */
+  async isPastDeadline(db: EntityManager, id: string): Promise<boolean> {
+    const rows: { past: boolean }[] = await db.query(`SELECT expires_at <= now() AS past FROM offers WHERE id = $1`, [id]);
+    return rows[0]?.past ?? false;
+  }
+
+  /** Moves a pending offer to its answer; false when it was no longer pending. */
+  async close(db: EntityManager, id: string, state: Exclude<OfferState, 'pending'>, reason?: string): Promise<boolean> {
+    const rows = await db.query(
+      `UPDATE offers SET state = $2, answered_at = now(), reason = $3 WHERE id = $1 AND state = 'pending' RETURNING id`,
+      [id, state, reason ?? null],
+    );
+    return rows.length > 0;
+  }
+
+  async pendingForTrip(db: EntityManager, tripId: string): Promise<Offer | undefined> {
+    const rows: OfferRow[] = await db.query(`SELECT * FROM offers WHERE trip_id = $1 AND state = 'pending'`, [tripId]);
+    return rows[0] && toOffer(rows[0]);
+  }
+
+  async pendingForDriver(db: EntityManager, driverId: string): Promise<Offer | undefined> {
+    const rows: OfferRow[] = await db.query(`SELECT * FROM offers WHERE driver_id = $1 AND state = 'pending'`, [driverId]);
+    return rows[0] && toOffer(rows[0]);
+  }
+
+  /** Drivers who already had an offer for this trip: they are not asked twice. */
+  async driversAlreadyAsked(db: EntityManager, tripId: string): Promise<string[]> {
+    const rows: { driver_id: string }[] = await db.query(`SELECT DISTINCT driver_id FROM offers WHERE trip_id = $1`, [tripId]);
+    return rows.map((r) => r.driver_id);
+  }
+
+  /**
+   * Of the given drivers, those who are busy by the database's word: holding a pending
+   * offer, or on a trip. The index's status is a hint; this is the truth.
+   */
+  async busyAmong(db: EntityManager, driverIds: readonly string[]): Promise<Map<string, 'holding_offer' | 'on_trip'>> {
+    if (driverIds.length === 0) return new Map();
+    const rows: { driver_id: string; why: 'holding_offer' | 'on_trip' }[] = await db.query(
+      `SELECT driver_id, 'holding_offer' AS why FROM offers WHERE state = 'pending' AND driver_id = ANY($1)
+       UNION ALL
+       SELECT driver_id, 'on_trip' AS why FROM trips
+        WHERE status IN ('matched', 'arrived', 'in_progress') AND driver_id = ANY($1)`,
+      [driverIds],
+    );
+    return new Map(rows.map((r) => [r.driver_id, r.why]));
+  }
+
+  /** Pending offers whose deadline passed `graceSeconds` ago (their deadline job was lost). */
+  async overdue(db: EntityManager, graceSeconds: number, limit: number): Promise<Offer[]> {
+    const rows: OfferRow[] = await db.query(
+      `SELECT * FROM offers WHERE state = 'pending' AND expires_at < now() - make_interval(secs => $1) LIMIT $2`,
+      [graceSeconds, limit],
+    );
+    return rows.map(toOffer);
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { PolicyVersion, defaultPolicy, policyHash } from '@coop/policy';
+import { PolicyRepository } from './policy.repository';
+
+const REFRESH_MS = 5_000;
+
+/**
+ * The policy in force, kept in memory and re-read every few seconds so a newly activated
+ * version reaches every process quickly; specific versions are read on demand (replays,
+ * trips requested under an older policy).
+ */
+@Injectable()
+export class PolicyService implements OnModuleInit, OnApplicationShutdown {
+  private current?: PolicyVersion;
+  private readonly byVersion = new Map<number, PolicyVersion>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly policies: PolicyRepository) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.policies.insertFirst(defaultPolicy, policyHash(defaultPolicy));
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The version in force now. */
+  inForce(): PolicyVersion {
+    if (!this.current) throw new Error('policy not loaded yet');
+    return this.current;
+  }
+
+  /** A specific version (immutable, so cached forever). */
+  async version(version: number): Promise<PolicyVersion | undefined> {
+    const cached = this.byVersion.get(version);
+    if (cached) return cached;
+    const found = await this.policies.byVersion(version);
+    if (found) this.byVersion.set(version, found);
+    return found;
+  }
+
+  /** Re-reads the version in force (also called right after an activation). */
+  async refresh(): Promise<void> {
+    const found = await this.policies.inForce();
+    if (found) {
+      this.current = found;
+      this.byVersion.set(found.version, found);
+    }
+  }
+}

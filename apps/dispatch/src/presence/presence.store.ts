@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, REDIS } from '@coop/platform';
+import { DriverAvailability, DriverPresence } from './driver-presence';
+
+// Writes the given fields of a driver, refreshes the expiry, and publishes the whole state,
+// in one round trip and atomically, so every process's view sees changes in Redis's order.
+// ARGV: channel, driverId, ttlSeconds, createIfMissing (1/0), field, value, ...
+const upsertScript = `
+if ARGV[4] == '0' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[2])
+local state = cjson.encode(redis.call('HGETALL', KEYS[1]))
+redis.call('PUBLISH', ARGV[1], state)
+return state`;
+
+const removeScript = `
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[1], cjson.encode({'driverId', ARGV[2], 'removed', '1'}))
+return 1`;
+
+/** The raw fields of a driver's entry, including the trip they are on (activeTripId, activeRiderId). */
+export type PresenceFields = Record<string, string>;
+
+/** A presence change as published on the channel. */
+export type PresenceMessage = { removed: true; driverId: string } | { removed: false; presence: DriverPresence };
+
+/**
+ * Driver presence in Redis: the truth every dispatch process shares. One hash per online
+ * driver, a set of online ids, and a pub/sub channel carrying each change to the
+ * in-memory views.
+ */
+@Injectable()
+export class PresenceStore {
+  private readonly prefix: string;
+  readonly channel: string;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.prefix = `${config.REDIS_PREFIX}:presence`;
+    this.channel = `${this.prefix}:changes`;
+  }
+
+  /** Writes fields of a driver, creating the entry (going online). Expires if the driver goes silent. */
+  async upsert(driverId: string, fields: Partial<DriverPresence>, ttlSeconds: number): Promise<PresenceFields> {
+    return this.write(driverId, fields, ttlSeconds, true) as Promise<PresenceFields>;
+  }
+
+  /** Updates fields of an online driver; undefined (and nothing written) when the driver is offline. */
+  async patch(driverId: string, fields: Partial<DriverPresence>, ttlSeconds: number): Promise<PresenceFields | undefined> {
+    return this.write(driverId, fields, ttlSeconds, false);
+  }
+
+  private async write(driverId: string, fields: Partial<DriverPresence>, ttl: number, create: boolean): Promise<PresenceFields | undefined> {
+    const result = (await this.redis.eval(upsertScript, 2, this.key(driverId), this.onlineKey(), this.channel,
+      driverId, ttl, create ? 1 : 0, 'driverId', driverId, ...flatten(fields))) as string | number;
+    return typeof result === 'string' ? toHash(JSON.parse(result) as string[]) : undefined;
+  }
+
+  /** Marks an online driver free, holding an offer, or on a trip (a hint for the matcher). */
+  async setAvailability(
+    driverId: string,
+    availability: DriverAvailability,
+    nowMs: number,
+    ttlSeconds: number,
+    options: { trip?: { tripId: string; riderId: string }; resetIdle?: boolean } = {},
+  ): Promise<void> {
+    // Idle time restarts after a trip, not after a declined or lapsed offer: declining must
+    // never cost a driver their place (the matching policy's rule).
+    const fields: Partial<DriverPresence> = options.resetIdle ? { availability, idleSinceMs: nowMs } : { availability };
+    const trip = options.trip;
+    if (availability === 'on_trip' && trip) Object.assign(fields, { activeTripId: trip.tripId, activeRiderId: trip.riderId });
+    if (availability === 'free') Object.assign(fields, { activeTripId: null, activeRiderId: null });
+    await this.patch(driverId, fields, ttlSeconds);
+  }
+
+  async remove(driverId: string): Promise<void> {
+    await this.redis.eval(removeScript, 2, this.key(driverId), this.onlineKey(), this.channel, driverId);
+  }
+
+  async get(driverId: string): Promise<DriverPresence | undefined> {
+    return parsePresence(await this.redis.hgetall(this.key(driverId)));
+  }
+
+  /** Every online driver (to fill a new process's view); forgets ids whose hash expired. */
+  async all(): Promise<DriverPresence[]> {
+    const ids = await this.redis.smembers(this.onlineKey());
+    const out: DriverPresence[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const batch = ids.slice(i, i + 500);
+      const pipeline = this.redis.pipeline();
+      for (const id of batch) pipeline.hgetall(this.key(id));
+      const results = (await pipeline.exec()) ?? [];
+      const gone: string[] = [];
+      results.forEach(([, hash], j) => {
+        const presence = parsePresence(hash as Record<string, string>);
+        if (presence) out.push(presence);
+        else gone.push(batch[j]);
+      });
+      if (gone.length) await this.redis.srem(this.onlineKey(), ...gone);
+    }
+    return out;
+  }
+
+  private key(driverId: string): string {
+    return `${this.prefix}:driver:${driverId}`;
+  }
+
+  private onlineKey(): string {
+    return `${this.prefix}:online`;
+  }
+}
+
+/** Decodes a published change (cjson of HGETALL: a flat [field, value, ...] array). */
+export function parsePresenceMessage(message: string): PresenceMessage | undefined {
+  const flat = JSON.parse(message) as string[] | Record<string, string>;
+  const hash = Array.isArray(flat) ? toHash(flat) : flat;
+  if (hash.removed === '1') return { removed: true, driverId: hash.driverId };
+  const presence = parsePresence(hash);
+  return presence && { removed: false, presence };
+}
+
+function toHash(flat: string[]): PresenceFields {
+  const hash: PresenceFields = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]] = flat[i + 1];
+  return hash;
+}
+
+function flatten(fields: Partial<DriverPresence>): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (key === 'vehicle') {
+      const v = value as DriverPresence['vehicle'];
+      out.push('vehicleKind', v.kind, 'seats', String(v.seats), 'accessible', v.accessible ? '1' : '0');
+    } else {
+      out.push(key, value === null ? '' : String(value));
+    }
+  }
+  return out;
+}
+
+function parsePresence(hash: Record<string, string> | null | undefined): DriverPresence | undefined {
+  if (!hash || !hash.driverId || hash.lat === undefined) return undefined;
+  return {
+    driverId: hash.driverId,
+    lat: Number(hash.lat),
+    lng: Number(hash.lng),
+    headingDeg: hash.headingDeg ? Number(hash.headingDeg) : null,
+    vehicle: {
+      kind: hash.vehicleKind as DriverPresence['vehicle']['kind'],
+      seats: Number(hash.seats),
+      accessible: hash.accessible === '1',
+    },
+    fixAtMs: Number(hash.fixAtMs),
+    onlineSinceMs: Number(hash.onlineSinceMs),
+    idleSinceMs: Number(hash.idleSinceMs),
+    availability: (hash.availability as DriverAvailability) ?? 'free',
+    activeTripId: hash.activeTripId || null,
+    activeRiderId: hash.activeRiderId || null,
+  };
+}

@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError, Principal } from '@coop/platform';
+import { DispatchService } from '../offers/dispatch.service';
+import { OffersRepository } from '../offers/offers.repository';
+import { Outbox } from '../outbox/outbox';
+import { PresenceStore } from '../presence/presence.store';
+import { QuotesRepository } from '../quotes/quotes.repository';
+import { RealtimeNotifier } from '../realtime/realtime.notifier';
+import { Clock } from '@coop/platform';
+import { tripView } from './trip-view';
+import { TripsRepository } from './trips.repository';
+import { PRESENCE_TTL_SECONDS } from '../presence/presence.constants';
+
+/** The rider's side of a trip: request from a quote, read, cancel. */
+@Injectable()
+export class TripsService {
+  private readonly logger = new Logger('trips');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly trips: TripsRepository,
+    private readonly quotes: QuotesRepository,
+    private readonly offers: OffersRepository,
+    private readonly dispatch: DispatchService,
+    private readonly notifier: RealtimeNotifier,
+    private readonly presence: PresenceStore,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Requests a trip from the rider's quote; the same quote twice returns the same trip. */
+  async request(riderId: string, quoteId: string): Promise<{ created: boolean; trip: ReturnType<typeof tripView> }> {
+    const outcome = await this.db.transaction(async (tx) => {
+      const quote = await this.quotes.find(tx, quoteId);
+      if (!quote || quote.riderId !== riderId) throw new DomainError('QUOTE_NOT_FOUND');
+      const existing = await this.trips.findByQuote(tx, quoteId);
+      if (existing) return { created: false, trip: existing };
+      if (quote.expired) throw new DomainError('QUOTE_EXPIRED');
+      const trip = await this.trips.insertRequested(tx, {
+        quoteId,
+        riderId,
+        kind: quote.kind,
+        vehicleKind: quote.vehicleKind,
+        pickup: quote.pickup,
+        dropoff: quote.dropoff,
+        fareAmount: quote.fareAmount,
+        currency: quote.currency,
+        policyVersion: quote.policyVersion,
+        policyHash: quote.policyHash,
+      });
+      await this.trips.recordEvent(tx, { tripId: trip.id, type: 'requested', to: 'requested', actorId: riderId });
+      return { created: true, trip };
+    });
+    if (outcome.created) this.dispatch.dispatchSoon(outcome.trip.id);
+    return { created: outcome.created, trip: tripView(outcome.trip) };
+  }
+
+  /** A trip, for its rider, its driver, or an admin. */
+  async get(principal: Principal, tripId: string) {
+    const trip = await this.trips.find(this.db.manager, tripId);
+    if (!trip) throw new DomainError('TRIP_NOT_FOUND');
+    const involved = trip.riderId === principal.memberId || trip.driverId === principal.memberId || principal.role === 'admin';
+    if (!involved) throw new DomainError('TRIP_NOT_FOUND'); // no hint that someone else's trip exists
+    return tripView(trip);
+  }
+
+  /** The rider cancels; a pending offer is withdrawn and an assigned driver is told. */
+  async cancel(riderId: string, tripId: string, reason: string | undefined) {
+    const outcome = await this.db.transaction(async (tx) => {
+      const before = await this.trips.lock(tx, tripId);
+      if (!before || before.riderId !== riderId) throw new DomainError('TRIP_NOT_FOUND');
+      const trip = await this.trips.transition(tx, tripId, 'rider_cancelled', { cancelReason: reason, cancelledBy: 'rider' });
+      if (!trip) {
+        if (before.status === 'cancelled') return { trip: before, revokedOfferId: undefined, alreadyCancelled: true };
+        throw new DomainError('TRIP_NOT_CANCELLABLE', `a trip that is ${before.status} cannot be cancelled`);
+      }
+      const pending = await this.offers.pendingForTrip(tx, tripId);
+      if (pending) await this.offers.close(tx, pending.id, 'revoked', 'trip_cancelled');
+      await this.trips.recordEvent(tx, {
+        tripId, type: 'cancelled', from: before.status, to: 'cancelled', actorId: riderId, data: { reason: reason ?? null },
+      });
+      await this.outbox.write(tx, 'trip.cancelled', {
+        tripId, riderId, driverId: before.driverId, statusBefore: before.status, cancelledBy: 'rider',
+        policyVersion: before.policyVersion, policyHash: before.policyHash, at: new Date(this.clock.nowMs()).toISOString(),
+      });
+      return { trip, revokedOfferId: pending?.id, revokedDriverId: pending?.driverId, alreadyCancelled: false };
+    });
+    if (!outcome.alreadyCancelled) {
+      this.outbox.relaySoon();
+      const now = this.clock.nowMs();
+      if (outcome.revokedOfferId && 'revokedDriverId' in outcome && outcome.revokedDriverId) {
+        this.notifier.toDriver(outcome.revokedDriverId, 'offer:revoked', { offerId: outcome.revokedOfferId, reason: 'trip_cancelled' });
+        void this.presence.setAvailability(outcome.revokedDriverId, 'free', now, PRESENCE_TTL_SECONDS, { resetIdle: false });
+      }
+      const driverId = outcome.trip.driverId;
+      if (driverId) {
+        this.notifier.toDriver(driverId, 'trip:updated', { tripId, status: 'cancelled' });
+        void this.presence.setAvailability(driverId, 'free', now, PRESENCE_TTL_SECONDS, { resetIdle: true });
+      }
+      this.notifier.toRider(riderId, 'trip:updated', { tripId, status: 'cancelled' });
+    }
+    return tripView(outcome.trip);
+  }
+}

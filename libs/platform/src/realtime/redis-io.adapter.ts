@@ -1,0 +1,30 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Server, ServerOptions } from 'socket.io';
+import { RedisConnections } from '../redis/redis-connections';
+
+/** Largest socket message accepted; bigger ones close the connection (socket.io's own check). */
+export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
+
+/** socket.io with the Redis adapter, so rooms and emits span every dispatch process. */
+export class RedisIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly connections: RedisConnections,
+    private readonly keyPrefix: string,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+      pingInterval: 10_000,
+      pingTimeout: 10_000,
+    });
+    server.adapter(createAdapter(this.connections.create(), this.connections.create(), { key: `${this.keyPrefix}:socket.io` }));
+    return server;
+  }
+}

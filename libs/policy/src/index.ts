@@ -1,0 +1,3 @@
+export * from './policy-document';
+export * from './policy-hash';
+export * from './default-policy';
