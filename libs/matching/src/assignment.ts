@@ -9,7 +9,7 @@ import { MatchingError } from './errors';
  * Method: the shortest augmenting path algorithm of Jonker and Volgenant ("A shortest augmenting
  * path algorithm for dense and sparse linear assignment problems", Computing 38, 1987) in the
  * rectangular form of Crouse ("On implementing 2D rectangular assignment algorithms", IEEE TAES
- * 52(4), 2016), started from JV's column reduction. Rows are made the shorter side by
+ * 52(4), 2016), started from a greedy row reduction. Rows are made the shorter side by
  * transposing. Forbidden pairs get the cost BIG = n * (max - min + 1) over the shifted finite
  * costs, which exceeds any difference in finite totals, so one more real pair always beats any
  * saving; rows left on a BIG pair are reported unassigned. With integer costs every
@@ -98,7 +98,7 @@ function shortestAugmentingPaths(c: Float64Array, n: number, m: number): Int32Ar
   const v = new Float64Array(m);
   const col4row = new Int32Array(n).fill(-1);
   const row4col = new Int32Array(m).fill(-1);
-  columnReduction(c, n, m, v, col4row, row4col);
+  rowReduction(c, n, m, u, col4row, row4col);
 
   const spc = new Float64Array(m);
   const path = new Int32Array(m);
@@ -182,24 +182,27 @@ function better(j: number, k: number, row4col: Int32Array): boolean {
 }
 
 /**
- * JV column reduction: v[j] = min over rows of c[i][j] keeps every reduced cost >= 0; a column
- * whose minimum row (lowest index on ties) is still free is assigned to it on a tight edge.
+ * Row reduction (the rectangular counterpart of JV's column reduction): u[i] = min over columns
+ * of c[i][j] with v = 0 keeps every reduced cost >= 0 and every column dual at 0, as the
+ * rectangular optimality conditions require of unassigned columns (Crouse 2016, section III);
+ * a row whose minimum column (lowest index on ties) is still free takes it on a tight edge.
  */
-function columnReduction(c: Float64Array, n: number, m: number, v: Float64Array, col4row: Int32Array, row4col: Int32Array): void {
-  for (let j = 0; j < m; j++) {
+function rowReduction(c: Float64Array, n: number, m: number, u: Float64Array, col4row: Int32Array, row4col: Int32Array): void {
+  for (let i = 0; i < n; i++) {
     let best = Infinity;
-    let bi = -1;
-    for (let i = 0; i < n; i++) {
-      const x = c[i * m + j];
+    let bj = -1;
+    const base = i * m;
+    for (let j = 0; j < m; j++) {
+      const x = c[base + j];
       if (x < best) {
         best = x;
-        bi = i;
+        bj = j;
       }
     }
-    v[j] = best;
-    if (col4row[bi] === -1) {
-      col4row[bi] = j;
-      row4col[j] = bi;
+    u[i] = best;
+    if (row4col[bj] === -1) {
+      col4row[i] = bj;
+      row4col[bj] = i;
     }
   }
 }

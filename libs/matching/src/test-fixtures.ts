@@ -40,3 +40,15 @@ export function rideRequest(over: Partial<MatchRequest> = {}): MatchRequest {
     ...over,
   };
 }
+
+/** True when `v` is plain JSON: objects, arrays, strings, booleans, null and finite numbers only. */
+export function isPlainJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isPlainJson);
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v);
+    return (proto === Object.prototype || proto === null) && Object.values(v as object).every(isPlainJson);
+  }
+  return false;
+}
