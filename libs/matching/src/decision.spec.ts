@@ -98,6 +98,7 @@ const driverArb = fc.record({
   earnedMinor: fc.integer({ min: 0, max: 100_000 }),
   onlineSeconds: fc.integer({ min: 0, max: 36_000 }),
 });
+type DriverArb = typeof driverArb extends fc.Arbitrary<infer T> ? T : never;
 const weightsArb = fc.record({
   pickupEta: fc.integer({ min: 0, max: 1000 }), idle: fc.integer({ min: 0, max: 1000 }), fairness: fc.integer({ min: 0, max: 1000 }),
   fixFreshness: fc.integer({ min: 0, max: 1000 }), vehicleFit: fc.integer({ min: 1, max: 1000 }),
@@ -110,7 +111,7 @@ const requestArb = fc.record({
   hour: fc.integer({ min: 0, max: 23 }),
 });
 
-function build(drivers: fc.infer<typeof driverArb>[], weights: MatchingPolicy['weights'], count: number, nowMs: number) {
+function build(drivers: DriverArb[], weights: MatchingPolicy['weights'], count: number, nowMs: number) {
   const policy = policyWith({ weights, candidateCount: count, maxRingRadius: 8 });
   const idx = new SupplyIndex(policy);
   drivers.forEach((d, i) =>
