@@ -77,6 +77,38 @@ describe('solveAssignment', () => {
     );
   });
 
+  it('square matrices (JV initialization path) match brute force, ties included', () => {
+    const square = fc.integer({ min: 2, max: 7 }).chain((k) =>
+      fc.array(fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: -1000, max: 1000 }), fc.constant(Infinity)), { minLength: k, maxLength: k }), { minLength: k, maxLength: k }),
+    );
+    fc.assert(
+      fc.property(square, (cost) => {
+        const a = solveAssignment(cost);
+        checkValid(cost, a);
+        const best = bruteForce(cost);
+        expect(a.filter((j) => j >= 0)).toHaveLength(best.count);
+        expect(assignmentCost(cost, a)).toBe(best.total);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('square and rectangular code paths agree on larger matrices', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 10, max: 60 }), fc.integer(), (k, seed) => {
+        let s = seed >>> 0;
+        const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+        const cost = Array.from({ length: k }, () => Array.from({ length: k }, () => (rnd() < 0.1 ? Infinity : Math.floor(rnd() * 1e6))));
+        const widened = cost.map((row) => [...row, Infinity]);
+        const a = solveAssignment(cost);
+        const b = solveAssignment(widened);
+        expect(a.filter((j) => j >= 0).length).toBe(b.filter((j) => j >= 0).length);
+        expect(assignmentCost(cost, a)).toBe(assignmentCost(widened, b));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('is deterministic: the same matrix gives the same assignment', () => {
     const cost = [
       [1, 1, 1],

@@ -9,15 +9,18 @@ import { MatchingError } from './errors';
  * Method: the shortest augmenting path algorithm of Jonker and Volgenant ("A shortest augmenting
  * path algorithm for dense and sparse linear assignment problems", Computing 38, 1987) in the
  * rectangular form of Crouse ("On implementing 2D rectangular assignment algorithms", IEEE TAES
- * 52(4), 2016), started from a greedy row reduction. Rows are made the shorter side by
+ * 52(4), 2016), started from JV's column reduction, reduction transfer and augmenting row
+ * reduction when square, or from a greedy row reduction when rectangular. Rows are made the shorter side by
  * transposing. Forbidden pairs get the cost BIG = n * (max - min + 1) over the shifted finite
  * costs, which exceeds any difference in finite totals, so one more real pair always beats any
  * saving; rows left on a BIG pair are reported unassigned. With integer costs every
  * intermediate value (duals, path lengths) is an integer below n * BIG, so the result is exact
  * and identical on every machine while n^2 * (max - min) stays below 2^53.
  *
- * Tie-break: rows are augmented in index order; in each Dijkstra step the column with the
- * smallest path length is taken, a free column before an assigned one, then the lowest index.
+ * Tie-break: every step is a fixed function of the matrix (JV initialization in its published
+ * order, then rows augmented in index order, each Dijkstra step taking the column with the
+ * smallest path length, a free column before an assigned one, then the lowest index), so among
+ * equal-cost optima the same one is returned for the same matrix on every machine.
  */
 
 /** Solves the assignment; `cost[i][j]` is the cost of row i taking column j, Infinity if forbidden. Returns row -> column, -1 for unassigned rows. */
@@ -98,11 +101,11 @@ function shortestAugmentingPaths(c: Float64Array, n: number, m: number): Int32Ar
   const v = new Float64Array(m);
   const col4row = new Int32Array(n).fill(-1);
   const row4col = new Int32Array(m).fill(-1);
-  rowReduction(c, n, m, u, col4row, row4col);
+  if (n === m && n >= 2) jvInitialization(c, n, u, v, col4row, row4col);
+  else rowReduction(c, n, m, u, col4row, row4col);
 
   const spc = new Float64Array(m);
   const path = new Int32Array(m);
-  const remaining = new Int32Array(m);
   const sr = new Uint8Array(n);
   const sc = new Uint8Array(m);
   const srList = new Int32Array(n);
@@ -111,8 +114,6 @@ function shortestAugmentingPaths(c: Float64Array, n: number, m: number): Int32Ar
   for (let cur = 0; cur < n; cur++) {
     if (col4row[cur] !== -1) continue;
     spc.fill(Infinity);
-    for (let j = 0; j < m; j++) remaining[j] = j;
-    let numRemaining = m;
     let nsr = 0;
     let nsc = 0;
     let minVal = 0;
@@ -121,32 +122,30 @@ function shortestAugmentingPaths(c: Float64Array, n: number, m: number): Int32Ar
     while (sink === -1) {
       sr[i] = 1;
       srList[nsr++] = i;
-      let index = -1;
       let lowest = Infinity;
       let lowJ = -1;
       const base = i * m;
       const ui = u[i];
-      for (let it = 0; it < numRemaining; it++) {
-        const j = remaining[it];
+      // Columns in index order (sequential memory); strict < keeps the lowest index on ties.
+      for (let j = 0; j < m; j++) {
+        if (sc[j] === 1) continue;
         const r = minVal + c[base + j] - ui - v[j];
         if (r < spc[j]) {
           path[j] = i;
           spc[j] = r;
         }
         const s = spc[j];
-        if (s < lowest || (s === lowest && better(j, lowJ, row4col))) {
+        if (s < lowest || (s === lowest && row4col[j] === -1 && row4col[lowJ] !== -1)) {
           lowest = s;
-          index = it;
           lowJ = j;
         }
       }
       minVal = lowest;
-      const j = remaining[index];
+      const j = lowJ;
       if (row4col[j] === -1) sink = j;
       else i = row4col[j];
       sc[j] = 1;
       scList[nsc++] = j;
-      remaining[index] = remaining[--numRemaining];
     }
     u[cur] += minVal;
     for (let k = 0; k < nsr; k++) {
@@ -170,15 +169,6 @@ function shortestAugmentingPaths(c: Float64Array, n: number, m: number): Int32Ar
     }
   }
   return col4row;
-}
-
-/** Equal path lengths: a free column wins over an assigned one, then the lower index. */
-function better(j: number, k: number, row4col: Int32Array): boolean {
-  if (k === -1) return true;
-  const jf = row4col[j] === -1;
-  const kf = row4col[k] === -1;
-  if (jf !== kf) return jf;
-  return j < k;
 }
 
 /**
@@ -205,4 +195,130 @@ function rowReduction(c: Float64Array, n: number, m: number, u: Float64Array, co
       row4col[bj] = i;
     }
   }
+}
+
+/**
+ * JV's initialization for square problems (Jonker and Volgenant 1987, section 4): column
+ * reduction with reduction transfer, then two rounds of augmenting row reduction. It leaves
+ * column duals v and a partial assignment in which every assigned row sits on a column of
+ * least reduced cost; the row duals u follow from v. On dense random matrices this leaves
+ * few rows for the shortest-path phase, which is where JV gets its speed.
+ */
+function jvInitialization(c: Float64Array, n: number, u: Float64Array, v: Float64Array, col4row: Int32Array, row4col: Int32Array): void {
+  // Column reduction: v[j] = min_i c[i][j], remembering the (lowest) minimizing row.
+  for (let j = 0; j < n; j++) {
+    v[j] = Infinity;
+    row4col[j] = 0;
+  }
+  for (let i = 0; i < n; i++) {
+    const base = i * n;
+    for (let j = 0; j < n; j++) {
+      const x = c[base + j];
+      if (x < v[j]) {
+        v[j] = x;
+        row4col[j] = i;
+      }
+    }
+  }
+  // Give each row at most one of the columns it minimizes (highest column index first, as JV).
+  const unique = new Uint8Array(n).fill(1);
+  for (let j = n - 1; j >= 0; j--) {
+    const i = row4col[j];
+    if (col4row[i] < 0) col4row[i] = j;
+    else {
+      unique[i] = 0;
+      row4col[j] = -1;
+    }
+  }
+  // Reduction transfer: a row alone on its column passes its slack to that column's dual.
+  let free = new Int32Array(n);
+  let nFree = 0;
+  for (let i = 0; i < n; i++) {
+    if (col4row[i] < 0) free[nFree++] = i;
+    else if (unique[i] === 1) {
+      const j = col4row[i];
+      let min = Infinity;
+      const base = i * n;
+      for (let j2 = 0; j2 < n; j2++) {
+        if (j2 === j) continue;
+        const r = c[base + j2] - v[j2];
+        if (r < min) min = r;
+      }
+      v[j] -= min;
+    }
+  }
+  for (let round = 0; round < 2 && nFree > 0; round++) {
+    const next = new Int32Array(n);
+    nFree = augmentingRowReduction(c, n, v, col4row, row4col, free, nFree, next);
+    free = next;
+  }
+  // Row duals: each row's least reduced cost (its own column's, when assigned).
+  for (let i = 0; i < n; i++) {
+    let min = Infinity;
+    const base = i * n;
+    for (let j = 0; j < n; j++) {
+      const r = c[base + j] - v[j];
+      if (r < min) min = r;
+    }
+    u[i] = min;
+  }
+}
+
+/**
+ * One round of JV's augmenting row reduction: each free row takes its cheapest column
+ * (reduced by v), lowering that column's dual to the second-cheapest level, and the row it
+ * displaces is reprocessed at once when the dual fell, or queued for the next round otherwise.
+ * Returns how many rows are left free (listed in `next`).
+ */
+function augmentingRowReduction(
+  c: Float64Array, n: number, v: Float64Array, col4row: Int32Array, row4col: Int32Array,
+  free: Int32Array, nFree: number, next: Int32Array,
+): number {
+  let current = 0;
+  let nNext = 0;
+  let steps = 0;
+  const queue = free;
+  while (current < nFree) {
+    steps++;
+    const i = queue[current++];
+    const base = i * n;
+    let j1 = 0;
+    let v1 = c[base] - v[0];
+    let j2 = -1;
+    let v2 = Infinity;
+    for (let j = 1; j < n; j++) {
+      const r = c[base + j] - v[j];
+      if (r < v2) {
+        if (r >= v1) {
+          v2 = r;
+          j2 = j;
+        } else {
+          v2 = v1;
+          v1 = r;
+          j2 = j1;
+          j1 = j;
+        }
+      }
+    }
+    let i0 = row4col[j1];
+    const lowered = v[j1] - (v2 - v1);
+    const lowers = lowered < v[j1];
+    if (steps < current * n) {
+      if (lowers) v[j1] = lowered;
+      else if (i0 >= 0 && j2 >= 0) {
+        j1 = j2;
+        i0 = row4col[j2];
+      }
+      if (i0 >= 0) {
+        if (lowers) queue[--current] = i0;
+        else next[nNext++] = i0;
+      }
+    } else if (i0 >= 0) {
+      next[nNext++] = i0;
+    }
+    if (i0 >= 0) col4row[i0] = -1;
+    col4row[i] = j1;
+    row4col[j1] = i;
+  }
+  return nNext;
 }
