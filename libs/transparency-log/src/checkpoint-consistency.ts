@@ -4,11 +4,17 @@
  * the candidate, and a consistency proof from its own store, and refuses to sign on failure.
  */
 import { Checkpoint } from './checkpoint';
-import { bytesEqual, emptyRootHash } from './hashing';
+import { bytesEqual, emptyRootHash, HASH_SIZE } from './hashing';
 import { verifyConsistency } from './proof-verify';
+import { isSize } from './tree-geometry';
+
+function wellFormed(cp: Checkpoint): boolean {
+  return isSize(cp.treeSize) && cp.rootHash instanceof Uint8Array && cp.rootHash.length === HASH_SIZE;
+}
 
 /** Why two checkpoints are not consistent. */
 export type CheckpointInconsistency =
+  | 'MALFORMED_CHECKPOINT'
   | 'ORIGIN_MISMATCH'
   | 'SIZE_DECREASED'
   | 'SAME_SIZE_DIFFERENT_ROOT'
@@ -34,6 +40,9 @@ export function checkCheckpointConsistency(
   newer: Checkpoint,
   proof: readonly Uint8Array[],
 ): CheckpointConsistencyResult {
+  if (!wellFormed(older) || !wellFormed(newer) || !Array.isArray(proof)) {
+    return no('MALFORMED_CHECKPOINT', 'tree sizes must be safe integers, roots 32 bytes, proof an array');
+  }
   if (older.origin !== newer.origin) {
     return no('ORIGIN_MISMATCH', `origins differ: ${older.origin} vs ${newer.origin}`);
   }

@@ -207,5 +207,7 @@ describe('checkCheckpointConsistency', () => {
     expect(checkCheckpointConsistency(cp(13), cp(50), proof.slice(1))).toMatchObject({ ok: false, reason: 'BAD_PROOF' });
     expect(checkCheckpointConsistency(cp(0, ROOT), cp(9), [])).toMatchObject({ ok: false, reason: 'BAD_EMPTY_ROOT' });
     expect(checkCheckpointConsistency(cp(0), cp(9), [ROOT])).toMatchObject({ ok: false, reason: 'BAD_PROOF' });
+    expect(checkCheckpointConsistency(cp(NaN, ROOT), cp(9), [])).toMatchObject({ ok: false, reason: 'MALFORMED_CHECKPOINT' });
+    expect(checkCheckpointConsistency(cp(3), cp(9, ROOT.slice(2)), [])).toMatchObject({ ok: false, reason: 'MALFORMED_CHECKPOINT' });
   });
 });

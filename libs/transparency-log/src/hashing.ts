@@ -50,9 +50,9 @@ export function assertHash(h: Uint8Array, what: string): void {
   }
 }
 
-/** Constant-time-agnostic byte equality (hashes are public; no timing secret to protect). */
+/** Byte equality; false (not a throw) for non-byte input. Not constant-time: hashes are public. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

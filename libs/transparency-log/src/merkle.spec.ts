@@ -178,6 +178,11 @@ describe('inclusion proofs', () => {
     expect(codeOf(() => planInclusion(0.5, 5))).toBe('MERKLE.INVALID_SIZE');
     const r = rootFromInclusionProof(3, 2, leaves[0], []);
     expect(r).toMatchObject({ ok: false, code: 'MERKLE.INDEX_OUT_OF_RANGE' });
+    const garbage = undefined as unknown as Uint8Array;
+    expect(verifyInclusion({ index: 0, treeSize: 1, leafHash: leaves[0], proof: [], rootHash: garbage }).ok).toBe(false);
+    expect(verifyInclusion({ index: 0, treeSize: 2, leafHash: garbage, proof: [leaves[1]], rootHash: leaves[0] }).ok).toBe(false);
+    expect(verifyConsistency({ oldSize: 2, newSize: 2, oldRoot: garbage, newRoot: garbage, proof: [] }).ok).toBe(false);
+    expect(verifyConsistency({ oldSize: 2, newSize: 3, oldRoot: garbage, newRoot: leaves[0], proof: [leaves[1]] }).ok).toBe(false);
     expect(verifyInclusion({ index: NaN, treeSize: 1, leafHash: leaves[0], proof: [], rootHash: leaves[0] })).toMatchObject({
       ok: false,
       code: 'MERKLE.INVALID_SIZE',
