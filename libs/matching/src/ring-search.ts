@@ -14,11 +14,10 @@ export interface RingLimits {
   candidateCount: number;
 }
 
-/** What a ring expansion saw: every driver in the searched rings, eligible or not. */
+/** What a ring expansion saw: every driver in the searched rings, eligible or not, in visit order. */
 export interface RingScan {
   ringsSearched: number;
-  found: FoundDriver[];
-  drivers: DriverSnapshot[];
+  seen: Array<{ ring: number; driver: DriverSnapshot }>;
 }
 
 /** Cells of ring k around an origin; the index passes a cached version. */
@@ -37,8 +36,7 @@ export function expandRings(
   isEligible: (d: DriverSnapshot) => boolean,
   cellsOf: RingCells = ringCells,
 ): RingScan {
-  const found: FoundDriver[] = [];
-  const drivers: DriverSnapshot[] = [];
+  const seen: Array<{ ring: number; driver: DriverSnapshot }> = [];
   let eligible = 0;
   let stopAt = limits.maxRingRadius;
   let k = 0;
@@ -47,8 +45,7 @@ export function expandRings(
       const here = driversIn(cell);
       if (!here) continue;
       for (const d of here) {
-        found.push({ driverId: d.driverId, ring: k });
-        drivers.push(d);
+        seen.push({ ring: k, driver: d });
         if (isEligible(d)) eligible++;
       }
     }
@@ -56,5 +53,5 @@ export function expandRings(
       stopAt = Math.min(limits.maxRingRadius, k + limits.extraRings);
     }
   }
-  return { ringsSearched: k - 1, found, drivers };
+  return { ringsSearched: k - 1, seen };
 }

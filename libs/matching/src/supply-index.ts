@@ -151,13 +151,13 @@ export class SupplyIndex {
       (d) => exclusionReason(d, req, nowMs, p) === null,
       (o, k) => this.ringOf(o, k),
     );
-    const order = scan.found.map((f, i) => i).sort((a, b) => compareIds(scan.found[a].driverId, scan.found[b].driverId));
+    const seen = scan.seen.sort((a, b) => compareIds(a.driver.driverId, b.driver.driverId));
     return {
       pickupCell: origin,
       h3Resolution: p.h3Resolution,
       ringsSearched: scan.ringsSearched,
-      found: order.map((i) => scan.found[i]),
-      drivers: order.map((i) => copySnapshot(scan.drivers[i])),
+      found: seen.map((s) => ({ driverId: s.driver.driverId, ring: s.ring })),
+      drivers: seen.map((s) => copySnapshot(s.driver)),
     };
   }
 
