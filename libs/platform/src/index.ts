@@ -21,3 +21,4 @@ export * from './platform.module';
 export * from './http/configure-http';
 export * from './realtime/redis-io.adapter';
 export * from './bootstrap';
+export * from './database/returned-rows';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { returnedRows } from '@coop/platform';
 
 export interface StoredIdempotency {
   requestHash: string;
@@ -46,11 +47,11 @@ export class IdempotencyRepository {
 
   /** Takes over a stale claim (its process died); false if someone else did first. */
   async retake(scope: string, key: string, staleSeconds: number): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = returnedRows(await this.db.query(
       `UPDATE idempotency_keys SET created_at = now() WHERE member_id = $1 AND key = $2 AND status_code IS NULL
          AND created_at < now() - make_interval(secs => $3) RETURNING key`,
       [scope, key, staleSeconds],
-    );
+    ));
     return rows.length > 0;
   }
 }

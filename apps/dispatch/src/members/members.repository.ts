@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MemberRole } from '@coop/platform';
+import { MemberRole, returnedRows } from '@coop/platform';
 
 export interface MemberRow {
   id: string;
@@ -44,11 +44,11 @@ export class MembersRepository {
 
   /** Marks a driver approved (once; a second approval keeps the first time). */
   async approveDriver(id: string, approvedBy: string): Promise<Date> {
-    const rows: { approvedAt: Date }[] = await this.db.query(
+    const rows = returnedRows<{ approvedAt: Date }>(await this.db.query(
       `UPDATE members SET approved_at = COALESCE(approved_at, now()), approved_by = COALESCE(approved_by, $2)
        WHERE id = $1 RETURNING approved_at AS "approvedAt"`,
       [id, approvedBy],
-    );
+    ));
     return rows[0].approvedAt;
   }
 

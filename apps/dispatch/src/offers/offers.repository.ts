@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { returnedRows } from '@coop/platform';
 import { Offer, OfferState } from './offer.types';
 
 interface OfferRow {
@@ -74,9 +75,11 @@ export class OffersRepository {
 
   /** Moves a pending offer to its answer; false when it was no longer pending. */
   async close(db: EntityManager, id: string, state: Exclude<OfferState, 'pending'>, reason?: string): Promise<boolean> {
-    const rows = await db.query(
-      `UPDATE offers SET state = $2, answered_at = now(), reason = $3 WHERE id = $1 AND state = 'pending' RETURNING id`,
-      [id, state, reason ?? null],
+    const rows = returnedRows(
+      await db.query(
+        `UPDATE offers SET state = $2, answered_at = now(), reason = $3 WHERE id = $1 AND state = 'pending' RETURNING id`,
+        [id, state, reason ?? null],
+      ),
     );
     return rows.length > 0;
   }

@@ -14,14 +14,23 @@ export class PolicyService implements OnModuleInit, OnApplicationShutdown {
   private current?: PolicyVersion;
   private readonly byVersion = new Map<number, PolicyVersion>();
   private timer?: NodeJS.Timeout;
+  private loading?: Promise<void>;
 
   constructor(private readonly policies: PolicyRepository) {}
 
   async onModuleInit(): Promise<void> {
-    await this.policies.insertFirst(defaultPolicy, policyHash(defaultPolicy));
-    await this.refresh();
+    await this.ready();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
     this.timer.unref();
+  }
+
+  /** Resolves once the policy in force is loaded (other providers' init may run first). */
+  ready(): Promise<void> {
+    this.loading ??= (async () => {
+      await this.policies.insertFirst(defaultPolicy, policyHash(defaultPolicy));
+      await this.refresh();
+    })();
+    return this.loading;
   }
 
   onApplicationShutdown(): void {

@@ -24,6 +24,7 @@ export class SupplyView implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    await this.policy.ready();
     this.index = new SupplyIndex(this.policy.inForce().document.matching);
     const touched = new Set<string>();
     this.subscriber = this.connections.create();

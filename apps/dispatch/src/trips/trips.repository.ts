@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError } from '@coop/platform';
+import { DomainError, returnedRows } from '@coop/platform';
 import { Trip } from './trip.types';
 import { TripEvent, TripStatus, allowedFrom, targetOf } from './trip-state-machine';
 
@@ -155,9 +155,8 @@ export class TripsRepository {
     const stamp = timestampColumn[to];
     if (stamp) sets.push(`${stamp} = now()`);
     try {
-      const rows: TripRow[] = await db.query(
-        `UPDATE trips SET ${sets.join(', ')} WHERE id = $1 AND status = ANY($3) RETURNING *`,
-        params,
+      const rows = returnedRows<TripRow>(
+        await db.query(`UPDATE trips SET ${sets.join(', ')} WHERE id = $1 AND status = ANY($3) RETURNING *`, params),
       );
       return rows[0] && toTrip(rows[0]);
     } catch (error) {

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { io, Socket } from 'socket.io-client';
+import { AppConfig, createApp, loadConfig } from '@coop/platform';
+import { createTestDatabase, testRedisUrl } from '@coop/testing';
+import { allFeatures } from '../src/server.features';
+
+export const ADMIN = { email: 'admin@coop.test', password: 'admin-password-1' };
+/** Downtown Montreal, where the tests' city is. */
+export const CITY = { lat: 45.5017, lng: -73.5673 };
+
+/** A running system on a fresh database and Redis prefix, with helpers to act as its members. */
+export class TestSystem {
+  private app?: INestApplication;
+  private readonly sockets: Socket[] = [];
+  url = '';
+
+  private constructor(
+    readonly config: AppConfig,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
+
+  static async start(): Promise<TestSystem> {
+    const db = await createTestDatabase();
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl(),
+      REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      PORT: '0',
+    });
+    const system = new TestSystem(config, db.drop);
+    await system.boot();
+    return system;
+  }
+
+  /** Starts the app (again, after `crash`), on the same database and Redis prefix. */
+  async boot(): Promise<void> {
+    this.app = await createApp(this.config, allFeatures);
+    await this.app.listen(0, '127.0.0.1');
+    const address = this.app.getHttpServer().address() as { port: number };
+    this.url = `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Stops the app the way a crash would, leaving the database and Redis as they are. */
+  async crash(): Promise<void> {
+    for (const s of this.sockets.splice(0)) s.disconnect();
+    await this.app?.close();
+    this.app = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.crash();
+    const redis = new Redis(testRedisUrl());
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.config.REDIS_PREFIX}:*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    await this.dropDatabase();
+  }
+
+  get nest(): INestApplication {
+    if (!this.app) throw new Error('the app is not running');
+    return this.app;
+  }
+
+  async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.config.DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async http(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(this.url + path, {
+      method,
+      headers,
+      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    const text = await response.text();
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    return { status: response.status, body, contentType: response.headers.get('content-type') ?? '' };
+  }
+
+  async token(email: string, password: string): Promise<string> {
+    const res = await this.http('POST', '/v1/auth/token', { body: { email, password } });
+    if (res.status !== 200) throw new Error(`token: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.accessToken;
+  }
+
+  async member(role: 'rider' | 'driver', options: { approve?: boolean } = {}): Promise<{ memberId: string; token: string; email: string }> {
+    const email = `${role}-${randomBytes(4).toString('hex')}@coop.test`;
+    const password = 'a-good-password';
+    const res = await this.http('POST', '/v1/auth/register', { body: { email, password, displayName: `Test ${role}`, role } });
+    if (res.status !== 201) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`);
+    if (role === 'driver' && options.approve !== false) {
+      const admin = await this.token(ADMIN.email, ADMIN.password);
+      const approved = await this.http('POST', `/v1/admin/drivers/${res.body.memberId}/approve`, { token: admin });
+      if (approved.status !== 200) throw new Error(`approve: ${approved.status}`);
+    }
+    return { memberId: res.body.memberId, token: await this.token(email, password), email };
+  }
+
+  /** A connected socket.io client; rejects with the server's refusal. */
+  async socket(namespace: '/drivers' | '/riders', token: string | undefined): Promise<TestSocket> {
+    const socket = io(this.url + namespace, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false });
+    this.sockets.push(socket);
+    const test = new TestSocket(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (error) => reject(error));
+    });
+    return test;
+  }
+
+  /** An approved driver, connected and online at a point (default: the city centre). */
+  async onlineDriver(at = CITY, vehicle: object = { kind: 'car' }) {
+    const driver = await this.member('driver');
+    const socket = await this.socket('/drivers', driver.token);
+    expect(await socket.call('driver:online', { vehicle })).toMatchObject({ ok: true });
+    expect(await socket.call('driver:location', { ...at, at: new Date().toISOString() })).toEqual({ ok: true });
+    await this.until(async () => (await socket.call('driver:location', { ...at, at: new Date().toISOString() })).ok === true);
+    return { ...driver, socket };
+  }
+
+  /** A rider with a quote and a requested trip. */
+  async requestTrip(rider?: { token: string; memberId: string }, pickup = CITY, dropoff = { lat: 45.52, lng: -73.58 }) {
+    rider ??= await this.member('rider');
+    const quote = await this.http('POST', '/v1/quotes', { token: rider.token, body: { kind: 'ride', pickup, dropoff } });
+    if (quote.status !== 201) throw new Error(`quote: ${quote.status} ${JSON.stringify(quote.body)}`);
+    const trip = await this.http('POST', '/v1/trips', { token: rider.token, body: { quoteId: quote.body.quoteId } });
+    if (trip.status !== 201) throw new Error(`trip: ${trip.status} ${JSON.stringify(trip.body)}`);
+    return { rider, quote: quote.body, tripId: trip.body.tripId as string };
+  }
+
+  /** Polls until the condition holds (bounded), instead of sleeping a fixed time. */
+  async until(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000, everyMs = 50): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+
+  async tripStatus(tripId: string): Promise<string> {
+    const rows = await this.sql<{ status: string }>('SELECT status FROM trips WHERE id = $1', [tripId]);
+    return rows[0]?.status;
+  }
+}
+
+/** A socket.io client whose events are awaited as promises and remembered. */
+export class TestSocket {
+  readonly received: Array<{ event: string; payload: any }> = [];
+
+  constructor(readonly raw: Socket) {
+    raw.onAny((event, payload) => this.received.push({ event, payload }));
+  }
+
+  call(event: string, payload?: unknown): Promise<any> {
+    return this.raw.timeout(10_000).emitWithAck(event, payload);
+  }
+
+  /** The next (or an already received, not yet taken) event matching the predicate. */
+  next(event: string, predicate: (payload: any) => boolean = () => true, timeoutMs = 10_000): Promise<any> {
+    const index = this.received.findIndex((r) => r.event === event && predicate(r.payload));
+    if (index >= 0) return Promise.resolve(this.received.splice(index, 1)[0].payload);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.raw.off(event, listener);
+        reject(new Error(`no "${event}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (payload: any) => {
+        if (!predicate(payload)) return;
+        clearTimeout(timer);
+        this.raw.off(event, listener);
+        const i = this.received.findIndex((r) => r.payload === payload);
+        if (i >= 0) this.received.splice(i, 1);
+        resolve(payload);
+      };
+      this.raw.on(event, listener);
+    });
+  }
+
+  disconnect(): void {
+    this.raw.disconnect();
+  }
+}

@@ -1,0 +1,47 @@
+import { TestSystem } from './system.harness';
+
+describe('one trip end to end', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await TestSystem.start();
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('serves a trip from quote to completion, over HTTP and socket.io', async () => {
+    const driver = await system.onlineDriver();
+    const rider = await system.member('rider');
+    const riderSocket = await system.socket('/riders', rider.token);
+    const { tripId, quote } = await system.requestTrip(rider);
+    expect(quote.fare).toEqual({ amount: expect.any(Number), currency: 'CAD' });
+    expect(quote.policyHash).toMatch(/^[0-9a-f]{64}$/);
+
+    const offer = await driver.socket.next('offer', (o) => o.tripId === tripId);
+    expect(offer).toMatchObject({ tripId, kind: 'ride', fare: quote.fare, decisionIndex: expect.any(Number) });
+    expect(Date.parse(offer.expiresAt)).toBeGreaterThan(Date.now());
+
+    const accepted = await driver.socket.call('offer:accept', { offerId: offer.offerId });
+    expect(accepted).toMatchObject({ ok: true, trip: { tripId, status: 'matched' } });
+    await riderSocket.next('trip:updated', (u) => u.tripId === tripId && u.status === 'matched');
+
+    await driver.socket.call('driver:location', { lat: 45.502, lng: -73.568, at: new Date().toISOString() });
+    expect(await riderSocket.next('driver:location', (l) => l.tripId === tripId)).toMatchObject({ lat: 45.502 });
+
+    expect(await driver.socket.call('trip:arrived', { tripId })).toMatchObject({ ok: true, trip: { status: 'arrived' } });
+    expect(await driver.socket.call('trip:started', { tripId })).toMatchObject({ ok: true, trip: { status: 'in_progress' } });
+    const done = await driver.socket.call('trip:completed', { tripId, distanceMeters: 2600, durationSeconds: 540 });
+    expect(done).toMatchObject({ ok: true, trip: { status: 'completed', finalFare: { currency: 'CAD' } } });
+    await riderSocket.next('trip:updated', (u) => u.tripId === tripId && u.status === 'completed');
+
+    const view = await system.http('GET', `/v1/trips/${tripId}`, { token: rider.token });
+    expect(view.body).toMatchObject({ tripId, status: 'completed', driver: { memberId: driver.memberId } });
+
+    const history = await system.sql<{ type: string }>('SELECT type FROM trip_events WHERE trip_id = $1 ORDER BY id', [tripId]);
+    expect(history.map((h) => h.type)).toEqual(['requested', 'offer_made', 'offer_accepted', 'driver_arrived', 'trip_started', 'trip_completed']);
+    const leaves = await system.sql<{ index: string; kind: string }>('SELECT index, kind FROM log_leaves WHERE trip_id = $1', [tripId]);
+    expect(leaves).toEqual([{ index: String(offer.decisionIndex), kind: 'dispatch_decision' }]);
+    await system.until(async () => (await system.sql(`SELECT 1 FROM outbox WHERE topic = 'trip.completed' AND published_at IS NOT NULL`)).length === 1);
+  });
+});
