@@ -3,13 +3,37 @@ import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
+import type { MatchingPolicy } from '@coop/matching';
 import { AppConfig, createApp, loadConfig } from '@coop/platform';
+import { PolicyDocument, policyHash } from '@coop/policy';
 import { createTestDatabase, testRedisUrl } from '@coop/testing';
+import { PolicyService } from '../../dispatch/src/policy/policy.service';
 import { allFeatures } from '../src/server.features';
 
 export const ADMIN = { email: 'admin@coop.test', password: 'admin-password-1' };
 /** Downtown Montreal, where the tests' city is. */
 export const CITY = { lat: 45.5017, lng: -73.5673 };
+
+/**
+ * A neighbourhood of its own, about 22 km north of the last one per step: further than the
+ * matching search reaches, so drivers and trips of one test never meet another test's.
+ */
+export function area(n: number): { lat: number; lng: number } {
+  return { lat: CITY.lat + 0.2 * n, lng: CITY.lng };
+}
+
+/** A dropoff a short ride from `pickup`. */
+export function near(pickup: { lat: number; lng: number }): { lat: number; lng: number } {
+  return { lat: pickup.lat + 0.015, lng: pickup.lng - 0.01 };
+}
+
+export interface OfferRow {
+  id: string;
+  driverId: string;
+  attempt: number;
+  state: string;
+  reason: string | null;
+}
 
 /** A running system on a fresh database and Redis prefix, with helpers to act as its members. */
 export class TestSystem {
@@ -161,6 +185,56 @@ export class TestSystem {
       if (Date.now() > deadline) throw new Error('condition not met in time');
       await new Promise((r) => setTimeout(r, everyMs));
     }
+  }
+
+  /**
+   * Puts a new policy version in force now, the in-force one with these matching changes
+   * (e.g. a short offer timeout so a test need not wait 20 s), and makes the app read it.
+   */
+  async useMatchingPolicy(changes: Partial<MatchingPolicy>): Promise<number> {
+    const [current] = await this.sql<{ version: number; document: PolicyDocument }>(
+      'SELECT version, document FROM policies ORDER BY version DESC LIMIT 1',
+    );
+    const document: PolicyDocument = { ...current.document, matching: { ...current.document.matching, ...changes } };
+    const version = current.version + 1;
+    await this.sql('INSERT INTO policies (version, hash, document, effective_at) VALUES ($1, $2, $3, now())', [
+      version, policyHash(document), document,
+    ]);
+    const policy = this.nest.get(PolicyService);
+    await policy.refresh();
+    if (policy.inForce().version !== version) throw new Error(`policy ${version} is not in force`);
+    return version;
+  }
+
+  /** The trip's offers, oldest first. */
+  async offers(tripId: string): Promise<OfferRow[]> {
+    return this.sql<OfferRow>(
+      `SELECT id, driver_id AS "driverId", attempt, state, reason FROM offers WHERE trip_id = $1 ORDER BY attempt`,
+      [tripId],
+    );
+  }
+
+  /** Waits for the trip's pending offer number `attempt` (1 for the first driver asked). */
+  async pendingOffer(tripId: string, attempt = 1, timeoutMs = 10_000): Promise<OfferRow> {
+    let found: OfferRow | undefined;
+    await this.until(async () => {
+      found = (await this.offers(tripId)).find((o) => o.attempt === attempt && o.state === 'pending');
+      return found !== undefined;
+    }, timeoutMs);
+    return found!;
+  }
+
+  /** The trip's history, event types in order. */
+  async tripEvents(tripId: string): Promise<string[]> {
+    const rows = await this.sql<{ type: string }>('SELECT type FROM trip_events WHERE trip_id = $1 ORDER BY id', [tripId]);
+    return rows.map((r) => r.type);
+  }
+
+  /** Row counts of the given tables, to show a refused request changed nothing. */
+  async counts(tables: readonly string[] = ['members', 'quotes', 'trips', 'offers', 'trip_events', 'idempotency_keys', 'outbox', 'log_leaves']) {
+    const out: Record<string, number> = {};
+    for (const table of tables) out[table] = Number((await this.sql<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0].n);
+    return out;
   }
 
   async tripStatus(tripId: string): Promise<string> {
