@@ -114,18 +114,19 @@ export class DispatchService {
       const driverId = record.choice.driverId;
       if (!driverId) return { kind: 'no_candidate' };
       const decisionIndex = await this.log.append(tx, 'dispatch_decision', record, tripId);
-      const offer = await this.offers
-        .insertPending(tx, { tripId, driverId, attempt: trip.offerCount + 1, decisionIndex, timeoutSeconds: matching.offerTimeoutSeconds })
-        .catch((error: { constraint?: string }) => {
-          throw error.constraint === 'offers_one_pending_per_driver' ? new DriverTaken() : error;
-        });
+      const offer = await this.offers.insertPending(tx, {
+        tripId, driverId, attempt: trip.offerCount + 1, decisionIndex, timeoutSeconds: matching.offerTimeoutSeconds,
+      });
+      // The repository answers undefined when a concurrent dispatch offered this driver another
+      // trip after our read: roll back (the decision's log index too) and decide again.
+      if (!offer) throw new DriverTaken();
       const offered = await this.trips.transition(tx, tripId, 'offer_made', { incrementOffers: true });
       await this.trips.recordEvent(tx, {
-        tripId, type: 'offer_made', from: 'requested', to: 'offered', data: { offerId: offer!.id, driverId, decisionIndex, score: record.choice.score },
+        tripId, type: 'offer_made', from: 'requested', to: 'offered', data: { offerId: offer.id, driverId, decisionIndex, score: record.choice.score },
       });
       // Scheduled before commit: if the commit fails, the job finds no pending offer and does nothing.
-      await this.deadlines.schedule(offer!.id, offer!.expiresAt.getTime() - nowMs);
-      return { kind: 'offered', trip: offered!, offer: offer!, decisionIndex };
+      await this.deadlines.schedule(offer.id, offer.expiresAt.getTime() - nowMs);
+      return { kind: 'offered', trip: offered!, offer, decisionIndex };
     });
   }
 

@@ -1,0 +1,200 @@
+import { OfferDeadlines } from '../../dispatch/src/offers/offer-deadlines';
+import { TestSystem, area, near } from './system.harness';
+
+jest.setTimeout(40_000);
+
+type Driver = Awaited<ReturnType<TestSystem['onlineDriver']>>;
+
+/**
+ * Races the database must decide: two drivers on one trip, a rider's cancel against a
+ * driver's accept, an accept against the deadline, and a driver's double tap. Each round
+ * is fired concurrently, then the end state is checked for consistency.
+ */
+describe('races', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await TestSystem.start();
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  /** The trip's history is one chain: each event starts where the previous one ended, and ends where the trip is. */
+  async function expectCoherentHistory(tripId: string): Promise<void> {
+    const events = await system.sql<{ type: string; from_status: string | null; to_status: string }>(
+      'SELECT type, from_status, to_status FROM trip_events WHERE trip_id = $1 ORDER BY id',
+      [tripId],
+    );
+    let status: string | null = null;
+    for (const e of events) {
+      expect({ type: e.type, from: e.from_status }).toEqual({ type: e.type, from: status });
+      status = e.to_status;
+    }
+    expect(status).toBe(await system.tripStatus(tripId));
+  }
+
+  it('lets exactly one of two drivers take a trip: the one whose offer is live', async () => {
+    const drivers = new Map<string, Driver>();
+    for (let i = 0; i < 2; i++) {
+      const d = await system.onlineDriver(area(1));
+      drivers.set(d.memberId, d);
+    }
+    const { tripId, rider } = await system.requestTrip(undefined, area(1), near(area(1)));
+    const first = await system.pendingOffer(tripId, 1);
+    const firstDriver = drivers.get(first.driverId)!;
+    expect(await firstDriver.socket.call('offer:decline', { offerId: first.id })).toEqual({ ok: true });
+    const second = await system.pendingOffer(tripId, 2);
+    const secondDriver = drivers.get(second.driverId)!;
+    expect(secondDriver).not.toBe(firstDriver);
+
+    // The first driver changes their mind with the old offer at the very moment the second accepts.
+    const [late, live, stolen] = await Promise.all([
+      firstDriver.socket.call('offer:accept', { offerId: first.id }),
+      secondDriver.socket.call('offer:accept', { offerId: second.id }),
+      firstDriver.socket.call('offer:accept', { offerId: second.id }),
+    ]);
+    expect(live).toMatchObject({ ok: true, trip: { tripId, status: 'matched' } });
+    expect(late).toMatchObject({ ok: false, error: { code: 'OFFER_ALREADY_ANSWERED' } });
+    expect(stolen).toMatchObject({ ok: false, error: { code: 'NOT_YOUR_OFFER' } });
+
+    const [trip] = await system.sql<{ status: string; driver_id: string }>('SELECT status, driver_id FROM trips WHERE id = $1', [tripId]);
+    expect(trip).toEqual({ status: 'matched', driver_id: second.driverId });
+    expect((await system.offers(tripId)).map((o) => o.state)).toEqual(['declined', 'accepted']);
+    await expectCoherentHistory(tripId);
+    expect((await system.http('POST', `/v1/trips/${tripId}/cancel`, { token: rider.token, body: {} })).status).toBe(200);
+  });
+
+  it('decides a rider cancel racing the driver accept the same way in the database and in the answers, round after round', async () => {
+    const ROUNDS = 16;
+    const driver = await system.onlineDriver(area(2));
+    const rider = await system.member('rider');
+    const outcomes = { acceptWon: 0, cancelWon: 0 };
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const { tripId } = await system.requestTrip(rider, area(2), near(area(2)));
+      const offer = await system.pendingOffer(tripId, 1);
+      expect(offer.driverId).toBe(driver.memberId);
+
+      const accept = () => driver.socket.call('offer:accept', { offerId: offer.id });
+      const cancel = () => system.http('POST', `/v1/trips/${tripId}/cancel`, { token: rider.token, body: { reason: `round ${round}` } });
+      // The HTTP cancel is served quicker than the socket accept: fired together the cancel
+      // nearly always wins, with the accept a millisecond or two ahead the accept mostly does.
+      // Varying that head start spreads the rounds over both interleavings; it waits for no result.
+      const headStartMs = [0, 0, 1, 2][round % 4];
+      const [accepted, cancelled] = await Promise.all([accept(), new Promise((r) => setTimeout(r, headStartMs)).then(cancel)]);
+
+      // A rider may cancel a matched trip too, so the cancel always succeeds.
+      expect(cancelled).toMatchObject({ status: 200, body: { tripId, status: 'cancelled' } });
+      const [trip] = await system.sql<{ status: string; driver_id: string | null }>('SELECT status, driver_id FROM trips WHERE id = $1', [tripId]);
+      const offers = await system.offers(tripId);
+      expect(trip.status).toBe('cancelled');
+      expect(offers).toHaveLength(1);
+      if (accepted.ok) {
+        outcomes.acceptWon++;
+        expect(accepted).toMatchObject({ trip: { tripId, status: 'matched' } });
+        expect(trip.driver_id).toBe(driver.memberId);
+        expect(offers[0].state).toBe('accepted');
+        expect(await system.tripEvents(tripId)).toEqual(['requested', 'offer_made', 'offer_accepted', 'cancelled']);
+        await driver.socket.next('trip:updated', (u) => u.tripId === tripId && u.status === 'cancelled');
+      } else {
+        outcomes.cancelWon++;
+        expect(['TRIP_CANCELLED', 'OFFER_REVOKED']).toContain(accepted.error.code);
+        expect(trip.driver_id).toBeNull();
+        expect(offers[0]).toMatchObject({ state: 'revoked', reason: 'trip_cancelled' });
+        expect(await system.tripEvents(tripId)).toEqual(['requested', 'offer_made', 'cancelled']);
+        await driver.socket.next('offer:revoked', (r) => r.offerId === offer.id && r.reason === 'trip_cancelled');
+      }
+      await expectCoherentHistory(tripId);
+    }
+    // Never both: no trip ended with an accepted offer and a revoked one, or two accepted.
+    const bad = await system.sql(
+      `SELECT trip_id FROM offers GROUP BY trip_id
+        HAVING count(*) FILTER (WHERE state = 'accepted') > 1
+            OR (count(*) FILTER (WHERE state = 'accepted') > 0 AND count(*) FILTER (WHERE state = 'revoked') > 0)`,
+    );
+    expect(bad).toEqual([]);
+    expect(outcomes.acceptWon + outcomes.cancelWon).toBe(ROUNDS);
+  });
+
+  it('answers a double tap on accept once: one ok, the other OFFER_ALREADY_ANSWERED', async () => {
+    const driver = await system.onlineDriver(area(3));
+    const { tripId } = await system.requestTrip(undefined, area(3), near(area(3)));
+    const offer = await system.pendingOffer(tripId, 1);
+    const answers = await Promise.all([
+      driver.socket.call('offer:accept', { offerId: offer.id }),
+      driver.socket.call('offer:accept', { offerId: offer.id }),
+      driver.socket.call('offer:accept', { offerId: offer.id }),
+    ]);
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(answers.filter((a) => !a.ok).map((a) => a.error.code)).toEqual(['OFFER_ALREADY_ANSWERED', 'OFFER_ALREADY_ANSWERED']);
+    expect(await system.tripEvents(tripId)).toEqual(['requested', 'offer_made', 'offer_accepted']);
+    await expectCoherentHistory(tripId);
+  });
+
+  it('refuses an accept after the deadline with OFFER_EXPIRED, even when the deadline job has not run yet, and lapses the offer once', async () => {
+    const drivers = new Map<string, Driver>();
+    for (let i = 0; i < 2; i++) {
+      const d = await system.onlineDriver(area(4));
+      drivers.set(d.memberId, d);
+    }
+    const { tripId } = await system.requestTrip(undefined, area(4), near(area(4)));
+    const first = await system.pendingOffer(tripId, 1);
+    const late = drivers.get(first.driverId)!;
+    await late.socket.next('offer', (o) => o.offerId === first.id);
+    // The deadline passes (by the database's clock, the one that counts) while the job is
+    // still queued for later, as when Redis lags: the accept itself must see the offer is dead.
+    await system.sql(`UPDATE offers SET expires_at = now() - interval '1 second' WHERE id = $1`, [first.id]);
+
+    // And the deadline job fires at that same moment.
+    const [answer] = await Promise.all([
+      late.socket.call('offer:accept', { offerId: first.id }),
+      system.nest.get(OfferDeadlines).reschedule(first.id, 0, 1),
+    ]);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'OFFER_EXPIRED' } });
+    expect(await late.socket.next('offer:revoked', (r) => r.offerId === first.id)).toEqual({ offerId: first.id, reason: 'expired' });
+
+    const second = await system.pendingOffer(tripId, 2);
+    expect(second.driverId).not.toBe(first.driverId);
+    expect(await drivers.get(second.driverId)!.socket.call('offer:accept', { offerId: second.id })).toMatchObject({ ok: true });
+    // Asked again, the late driver still hears OFFER_EXPIRED: the answer does not depend on who expired it.
+    expect(await late.socket.call('offer:accept', { offerId: first.id })).toMatchObject({ ok: false, error: { code: 'OFFER_EXPIRED' } });
+    expect((await system.offers(tripId)).map((o) => o.state)).toEqual(['expired', 'accepted']);
+    expect(await system.tripEvents(tripId)).toEqual(['requested', 'offer_made', 'offer_expired', 'offer_made', 'offer_accepted']);
+    await expectCoherentHistory(tripId);
+  });
+
+  it('gives two trips requested at the same moment a driver each at once, though both decisions pick the same best driver first', async () => {
+    const drivers = new Map<string, Driver>();
+    for (let i = 0; i < 2; i++) {
+      const d = await system.onlineDriver(area(5));
+      drivers.set(d.memberId, d);
+    }
+    const [riderA, riderB] = await Promise.all([system.member('rider'), system.member('rider')]);
+    const quote = async (rider: { token: string }) =>
+      (await system.http('POST', '/v1/quotes', { token: rider.token, body: { kind: 'ride', pickup: area(5), dropoff: near(area(5)) } })).body.quoteId;
+    const [quoteA, quoteB] = await Promise.all([quote(riderA), quote(riderB)]);
+    const [tripA, tripB] = await Promise.all([
+      system.http('POST', '/v1/trips', { token: riderA.token, body: { quoteId: quoteA } }),
+      system.http('POST', '/v1/trips', { token: riderB.token, body: { quoteId: quoteB } }),
+    ]);
+    const [a, b] = await Promise.all([system.pendingOffer(tripA.body.tripId, 1), system.pendingOffer(tripB.body.tripId, 1)]);
+    expect(new Set([a.driverId, b.driverId])).toEqual(new Set(drivers.keys()));
+    // Both offers went out on the request's own dispatch step: the sweeper only picks up
+    // trips left waiting for 2 s, so an offer within that time was not its doing.
+    const waited = await system.sql<{ ms: number }>(
+      `SELECT extract(epoch FROM o.created_at - t.requested_at) * 1000 AS ms FROM offers o JOIN trips t ON t.id = o.trip_id WHERE o.id = ANY($1)`,
+      [[a.id, b.id]],
+    );
+    for (const w of waited) expect(Number(w.ms)).toBeLessThan(2_000);
+    // The losing decision was rolled back with its log index: the log stays gap-free, and
+    // each offer points at the decision logged for its own trip.
+    const leaves = await system.sql<{ index: string }>('SELECT index FROM log_leaves ORDER BY index');
+    expect(leaves.map((l) => Number(l.index))).toEqual(leaves.map((_, i) => i));
+    const pointers = await system.sql(
+      `SELECT 1 FROM offers o JOIN log_leaves l ON l.index = o.decision_index AND l.trip_id = o.trip_id WHERE o.id = ANY($1)`,
+      [[a.id, b.id]],
+    );
+    expect(pointers).toHaveLength(2);
+  });
+});
