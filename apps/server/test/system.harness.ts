@@ -195,8 +195,14 @@ export class TestSystem {
     const [current] = await this.sql<{ version: number; document: PolicyDocument }>(
       'SELECT version, document FROM policies ORDER BY version DESC LIMIT 1',
     );
-    const document: PolicyDocument = { ...current.document, matching: { ...current.document.matching, ...changes } };
     const version = current.version + 1;
+    // Hashes are unique: the title says which version this is, so going back to earlier
+    // rules (say, the default offer timeout) is a new document all the same.
+    const document: PolicyDocument = {
+      ...current.document,
+      title: `${current.document.title.replace(/ \(test version \d+\)$/, '')} (test version ${version})`,
+      matching: { ...current.document.matching, ...changes },
+    };
     await this.sql('INSERT INTO policies (version, hash, document, effective_at) VALUES ($1, $2, $3, now())', [
       version, policyHash(document), document,
     ]);
