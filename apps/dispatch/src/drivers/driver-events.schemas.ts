@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuidSchema, vehicleKindSchema } from '@coop/platform';
+import { textSchema, uuidSchema, vehicleKindSchema } from '@coop/platform';
 
 export const goOnlineSchema = z.strictObject({
   vehicle: z.strictObject({
@@ -20,7 +20,7 @@ export const locationFixSchema = z.strictObject({
 export const emptySchema = z.strictObject({});
 
 export const offerAnswerSchema = z.strictObject({ offerId: uuidSchema });
-export const offerDeclineSchema = z.strictObject({ offerId: uuidSchema, reason: z.string().max(200).optional() });
+export const offerDeclineSchema = z.strictObject({ offerId: uuidSchema, reason: textSchema.max(200).optional() });
 export const tripRefSchema = z.strictObject({ tripId: uuidSchema });
 export const tripCompletionSchema = z.strictObject({
   tripId: uuidSchema,

@@ -11,6 +11,25 @@ const ANONYMOUS = '00000000-0000-0000-0000-000000000000';
 /** A claim unanswered this long belongs to a process that died: a retry may take it over. */
 const STALE_SECONDS = 60;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/**
+ * The API's bodies nest three levels deep; hashing one recurses, and a 64 KiB body can nest
+ * thousands of levels, past the stack. Such a body is refused before it is hashed.
+ */
+const MAX_BODY_DEPTH = 32;
+
+/** How deeply arrays and objects nest in a parsed JSON value (iterative: the value may be hostile). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_BODY_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 /**
  * `Idempotency-Key` on any POST (../shared/API.md): the first answer is stored and a retry
@@ -28,6 +47,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (request.method !== 'POST' || key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       return throwError(() => new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 255 visible ASCII characters'));
+    }
+    if (nestingDepth(request.body) > MAX_BODY_DEPTH) {
+      return throwError(() => new DomainError('VALIDATION_FAILED', `the body nests more than ${MAX_BODY_DEPTH} levels deep`));
     }
     const response = context.switchToHttp().getResponse<Response>();
     const scope = request.principal?.memberId ?? ANONYMOUS;

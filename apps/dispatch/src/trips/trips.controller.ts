@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { CurrentPrincipal, Principal, Roles, parseInput, uuidSchema } from '@coop/platform';
+import { CurrentPrincipal, Principal, Roles, parseInput, textSchema, uuidSchema } from '@coop/platform';
 import { TripsService } from './trips.service';
 
 const tripRequestSchema = z.strictObject({ quoteId: uuidSchema });
-const cancelSchema = z.strictObject({ reason: z.string().max(200).optional() });
+const cancelSchema = z.strictObject({ reason: textSchema.max(200).optional() });
 
 @Controller('v1/trips')
 export class TripsController {

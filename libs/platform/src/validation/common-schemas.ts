@@ -7,6 +7,12 @@ export const pointSchema = z.strictObject({
 });
 export type Point = z.infer<typeof pointSchema>;
 
+/**
+ * Free text stored in a PostgreSQL `text` column, which cannot hold U+0000: such a string is
+ * the caller's mistake (VALIDATION_FAILED), not a database failure (500).
+ */
+export const textSchema = z.string().refine((s) => !s.includes('\u0000'), { message: 'must not contain NUL characters' });
+
 /** Ids are UUIDs; anything else is a validation error rather than a database error. */
 export const uuidSchema = z.string().uuid();
 
