@@ -1,4 +1,6 @@
 import { OfferDeadlines } from '../../dispatch/src/offers/offer-deadlines';
+import { PRESENCE_TTL_SECONDS } from '../../dispatch/src/presence/presence.constants';
+import { PresenceStore } from '../../dispatch/src/presence/presence.store';
 import { TestSystem, area, near } from './system.harness';
 
 jest.setTimeout(40_000);
@@ -196,5 +198,23 @@ describe('races', () => {
       [[a.id, b.id]],
     );
     expect(pointers).toHaveLength(2);
+  });
+
+  it('does not lose a free driver to a late availability write (an accept\'s "on trip" landing after the cancel\'s "free")', async () => {
+    const driver = await system.onlineDriver(area(6));
+    const rider = await system.member('rider');
+    const first = await system.requestTrip(rider, area(6), near(area(6)));
+    const offer = await system.pendingOffer(first.tripId, 1);
+    expect(await driver.socket.call('offer:accept', { offerId: offer.id })).toMatchObject({ ok: true });
+    expect((await system.http('POST', `/v1/trips/${first.tripId}/cancel`, { token: rider.token, body: {} })).status).toBe(200);
+    // The accept's presence write arrives last, as it can when the accept and the cancel ran
+    // on two processes: Redis now says "on trip" while the database says the driver is free.
+    await system.until(async () => (await system.nest.get(PresenceStore).get(driver.memberId))?.availability === 'free');
+    await system.nest.get(PresenceStore).setAvailability(driver.memberId, 'on_trip', Date.now(), PRESENCE_TTL_SECONDS, {
+      trip: { tripId: first.tripId, riderId: rider.memberId },
+    });
+
+    const next = await system.requestTrip(rider, area(6), near(area(6)));
+    expect((await system.pendingOffer(next.tripId, 1)).driverId).toBe(driver.memberId);
   });
 });

@@ -132,16 +132,18 @@ export class DispatchService {
 
   /**
    * The index's availability is a hint fed over pub/sub; the database knows for sure who
-   * holds an offer or drives a trip. Its word goes into the snapshots, and so into the record.
+   * holds an offer or drives a trip. Its word goes into the snapshots, and so into the record,
+   * both ways: a hint left "offered" or "on trip" by a write that landed late (an accept's
+   * after the cancel's, from two processes) must not hide a driver the database says is free.
    */
   private async withDatabaseTruth(tx: import('typeorm').EntityManager, search: RingSearch): Promise<RingSearch> {
     const busy = await this.offers.busyAmong(tx, search.drivers.map((d) => d.driverId));
-    if (busy.size === 0) return search;
     return {
       ...search,
       drivers: search.drivers.map((d) => {
         const why = busy.get(d.driverId);
-        return why ? { ...d, status: why === 'on_trip' ? 'on_trip' : 'offered' } : d;
+        const status = why === undefined ? 'free' : why === 'on_trip' ? 'on_trip' : 'offered';
+        return status === d.status ? d : { ...d, status };
       }),
     };
   }
