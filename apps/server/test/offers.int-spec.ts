@@ -80,6 +80,13 @@ describe('offers', () => {
     expect(revoked).toEqual({ offerId: first.id, reason: 'expired' });
     const job = await system.nest.get(Queues).queue(queueNames.offerDeadlines).getJob(`offer-${first.id}`);
     expect(await job?.isCompleted()).toBe(true);
+    // The job did it, on time: the sweeper's safety net only takes offers 3 s past their deadline.
+    const [late] = await system.sql<{ lateMs: number }>(
+      `SELECT extract(epoch FROM answered_at - expires_at) * 1000 AS "lateMs" FROM offers WHERE id = $1`,
+      [first.id],
+    );
+    expect(Number(late.lateMs)).toBeGreaterThanOrEqual(0);
+    expect(Number(late.lateMs)).toBeLessThan(3_000);
 
     const second = await system.pendingOffer(tripId, 2);
     expect(second.driverId).not.toBe(first.driverId);
