@@ -51,6 +51,8 @@ export interface MatchingPolicy {
   offerTimeoutSeconds: number;
   /** Offers made for one trip before it becomes `unfulfilled`. */
   maxOffersPerTrip: number;
+  /** Seconds a trip may wait for a driver to accept before it becomes `unfulfilled`. */
+  searchTimeoutSeconds: number;
   mode: MatchingMode;
   /** Length of the batch window in batch mode. */
   batchWindowMs: number;
@@ -75,6 +77,7 @@ export const defaultMatchingPolicy: MatchingPolicy = {
   maxPickupEtaSeconds: 1200,
   offerTimeoutSeconds: 20,
   maxOffersPerTrip: 5,
+  searchTimeoutSeconds: 180,
   mode: 'immediate',
   batchWindowMs: 2000,
   weights: { pickupEta: 60, idle: 10, fairness: 25, fixFreshness: 2, vehicleFit: 3 },

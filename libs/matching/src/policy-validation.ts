@@ -19,6 +19,7 @@ export function matchingPolicyIssues(p: MatchingPolicy): string[] {
   int(p.maxPickupEtaSeconds, 'maxPickupEtaSeconds', 1, 86_400);
   int(p.offerTimeoutSeconds, 'offerTimeoutSeconds', 1, 600);
   int(p.maxOffersPerTrip, 'maxOffersPerTrip', 1, 100);
+  int(p.searchTimeoutSeconds, 'searchTimeoutSeconds', 10, 3600);
   int(p.batchWindowMs, 'batchWindowMs', 0, 60_000);
   if (p.mode !== 'immediate' && p.mode !== 'batch') issues.push('mode must be immediate or batch');
   // Weights bounded so a score (sum of weight x 10 000) and a batch total stay far below 2^53.

@@ -26,11 +26,7 @@ class DriverTaken extends Error {}
 
 const MAX_ATTEMPTS = 3;
 const FAIRNESS_REFRESH_MS = 30_000;
-/**
- * How long a trip may wait without a driver accepting before it is unfulfilled. Partial:
- * a constant until the matching policy gains a voted `searchTimeoutSeconds`.
- */
-export const SEARCH_TIMEOUT_SECONDS = 180;
+
 
 /**
  * One dispatch step for a trip that is waiting for a driver: ask the matching library for
@@ -87,7 +83,7 @@ export class DispatchService {
       const matching = document.matching;
       const nowMs = this.clock.nowMs();
       const searchingSeconds = (nowMs - trip.requestedAt.getTime()) / 1000;
-      if (trip.offerCount >= matching.maxOffersPerTrip || searchingSeconds > SEARCH_TIMEOUT_SECONDS) {
+      if (trip.offerCount >= matching.maxOffersPerTrip || searchingSeconds > matching.searchTimeoutSeconds) {
         const done = await this.trips.transition(tx, tripId, 'search_exhausted', { cancelledBy: 'system' });
         await this.trips.recordEvent(tx, { tripId, type: 'unfulfilled', from: trip.status, to: 'unfulfilled', data: { offers: trip.offerCount } });
         return { kind: 'exhausted', trip: done! };
