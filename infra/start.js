@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start` (the whole system in one process) and `npm run demo` (the same, plus a small
 // simulated city of drivers and riders). Installs and starts what is missing, compiles the
-// TypeScript with swc, then runs dist/apps/server/main.js; migrations run at boot.
+// TypeScript with swc, then runs dist/apps/server/src/main.js; migrations run at boot.
 'use strict';
 const { execSync, spawn } = require('node:child_process');
 const { join } = require('node:path');
@@ -21,7 +21,7 @@ if (demo) {
   env.ADMIN_PASSWORD ??= 'demo-admin-password';
 }
 const children = [];
-const server = spawn(process.execPath, ['--enable-source-maps', 'dist/apps/server/main.js'], { cwd: root, env, stdio: 'inherit' });
+const server = spawn(process.execPath, ['--enable-source-maps', 'dist/apps/server/src/main.js'], { cwd: root, env, stdio: 'inherit' });
 children.push(server);
 server.on('exit', (code) => {
   children.forEach((c) => c !== server && c.kill('SIGTERM'));
