@@ -2,6 +2,7 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from './config/app-config';
 import { configureHttp } from './http/configure-http';
+import { DocsModule } from './openapi/docs.module';
 import { JsonLogger } from './logging/json-logger';
 import { Metrics } from './metrics/metrics';
 import { PlatformModule } from './platform.module';
@@ -10,7 +11,7 @@ import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 /** Builds an app around its feature modules, with the platform, HTTP and socket setup every app shares. */
 export async function createApp(config: AppConfig, features: Array<Type | DynamicModule>): Promise<INestApplication> {
-  const root: DynamicModule = { module: class CoopRoot {}, imports: [PlatformModule.forRoot(config), ...features] };
+  const root: DynamicModule = { module: class CoopRoot {}, imports: [PlatformModule.forRoot(config), DocsModule, ...features] };
   const app = await NestFactory.create(root, { logger: new JsonLogger(config.LOG_LEVEL), bodyParser: false, abortOnError: false });
   configureHttp(app, app.get(Metrics));
   app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisConnections), config.REDIS_PREFIX));

@@ -22,3 +22,6 @@ export * from './http/configure-http';
 export * from './realtime/redis-io.adapter';
 export * from './bootstrap';
 export * from './database/returned-rows';
+export * from './openapi/api-doc';
+export * from './openapi/openapi-document';
+export * from './openapi/docs.module';

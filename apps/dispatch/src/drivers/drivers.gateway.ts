@@ -8,7 +8,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AccessTokenCodec, Clock, Metrics, parseInput, toErrorAck } from '@coop/platform';
+import { AccessTokenCodec, Clock, DocumentSocketEvents, Metrics, parseInput, toErrorAck } from '@coop/platform';
 import { OffersService } from '../offers/offers.service';
 import { RealtimeNotifier } from '../realtime/realtime.notifier';
 import { ackUnknownEvents, principalOf, requireToken } from '../realtime/socket-auth';
@@ -23,6 +23,7 @@ import {
   tripCompletionSchema,
   tripRefSchema,
 } from './driver-events.schemas';
+import { driverSocketDocs } from './drivers.socket-docs';
 
 const events = [
   'driver:online', 'driver:location', 'driver:offline', 'offer:accept', 'offer:decline',
@@ -33,6 +34,7 @@ const events = [
  * The driver app's socket: presence, location, offers and the trip. Every event is
  * validated and acknowledged `{ ok: true, ... }` or `{ ok: false, error: { code, message } }`.
  */
+@DocumentSocketEvents(driverSocketDocs)
 @WebSocketGateway({ namespace: '/drivers' })
 export class DriversGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger('drivers');

@@ -2,7 +2,10 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { Metrics, Public, REDIS } from '@coop/platform';
+import { z } from 'zod';
+import { ApiDoc, Metrics, Public, REDIS } from '@coop/platform';
+
+const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) });
 
 const TIMEOUT_MS = 1_000;
 
@@ -19,6 +22,11 @@ export class HealthController {
   ) {}
 
   /** 200 when PostgreSQL and Redis answer within a second, 503 otherwise (for load balancer probes). */
+  @ApiDoc({
+    tag: 'operations',
+    summary: 'Liveness of the process and its services',
+    responses: { 200: { description: 'PostgreSQL and Redis answer', schema: healthSchema }, 503: { description: 'One of them does not', schema: healthSchema } },
+  })
   @Public()
   @Get('health')
   async health(@Res({ passthrough: true }) res: Response) {
@@ -32,6 +40,7 @@ export class HealthController {
   }
 
   /** Prometheus text exposition. */
+  @ApiDoc({ tag: 'operations', summary: 'Prometheus metrics (text exposition format)', responses: { 200: { description: 'Metrics' } } })
   @Public()
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')

@@ -2,7 +2,8 @@ import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/we
 import type { Namespace, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
 import { TripsRepository } from '../trips/trips.repository';
-import { AccessTokenCodec, Clock } from '@coop/platform';
+import { AccessTokenCodec, Clock, DocumentSocketEvents } from '@coop/platform';
+import { riderSocketDocs } from './riders.socket-docs';
 import { RealtimeNotifier } from '../realtime/realtime.notifier';
 import { ackUnknownEvents, principalOf, requireToken } from '../realtime/socket-auth';
 
@@ -10,6 +11,7 @@ import { ackUnknownEvents, principalOf, requireToken } from '../realtime/socket-
  * The rider app's socket: the server pushes `trip:updated` and `driver:location`. Riders
  * send nothing here (requests go over REST); anything they send is acked UNKNOWN_EVENT.
  */
+@DocumentSocketEvents(riderSocketDocs)
 @WebSocketGateway({ namespace: '/riders' })
 export class RidersGateway implements OnGatewayInit, OnGatewayConnection {
   constructor(

@@ -5,13 +5,13 @@ import { Clock } from '../clock';
 import { DomainError } from '../errors/domain-error';
 import { AccessTokenCodec, MemberRole, Principal } from './access-token';
 
-const ROLES = 'coop:roles';
-const PUBLIC = 'coop:public';
+export const ROLES_METADATA = 'coop:roles';
+export const PUBLIC_METADATA = 'coop:public';
 
 /** Restricts a route to the given roles (admin passes everywhere a role list is given). */
-export const Roles = (...roles: MemberRole[]) => SetMetadata(ROLES, roles);
+export const Roles = (...roles: MemberRole[]) => SetMetadata(ROLES_METADATA, roles);
 /** Marks a route as open to callers without a token. */
-export const Public = () => SetMetadata(PUBLIC, true);
+export const Public = () => SetMetadata(PUBLIC_METADATA, true);
 
 type AuthedRequest = Request & { principal?: Principal };
 
@@ -34,11 +34,11 @@ export class AuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const principal = this.principalOf(request.headers.authorization);
     if (!principal) throw new DomainError('UNAUTHENTICATED');
-    const roles = this.reflector.getAllAndOverride<MemberRole[] | undefined>(ROLES, targets);
+    const roles = this.reflector.getAllAndOverride<MemberRole[] | undefined>(ROLES_METADATA, targets);
     if (roles && !roles.includes(principal.role) && principal.role !== 'admin') throw new DomainError('FORBIDDEN');
     request.principal = principal;
     return true;

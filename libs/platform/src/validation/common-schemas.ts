@@ -18,3 +18,7 @@ export const uuidSchema = z.string().uuid();
 
 export const vehicleKindSchema = z.enum(['car', 'bike', 'cargo_bike', 'van']);
 export const jobKindSchema = z.enum(['ride', 'delivery']);
+
+/** Money as the contract sends it: integer minor units and an ISO 4217 code. */
+export const moneySchema = z.object({ amount: z.number().int(), currency: z.string().length(3) });
+export const isoTimeSchema = z.string().datetime();
