@@ -8,12 +8,14 @@ import {
   fareBreakdownToJson,
   fareParts,
   finalFare,
+  finalFareFromJson,
   quoteFare,
   splitFare,
   splitCancellationFee,
 } from './fares';
 import { isMoneyError } from './errors';
 import { money, sumMoney } from './money';
+import { moneyTreeToJson } from './posting-rules';
 
 const cad = (n: number | bigint) => money(n, 'CAD');
 
@@ -224,5 +226,30 @@ describe('checkTip', () => {
     const p = { ...defaultFarePolicy, tips: { ...defaultFarePolicy.tips, maxBasisPointsOfFare: 2500 } };
     expect(checkTip(p, { ...ok, fareTotal: cad(1001), tip: cad(250) })).toEqual(cad(250));
     expect(() => checkTip(p, { ...ok, fareTotal: cad(999), tip: cad(250) })).toThrow();
+  });
+});
+
+describe('finalFareFromJson', () => {
+  it('round-trips every final fare through its JSON form (the trip.completed event)', () => {
+    fc.assert(
+      fc.property(policyArb, requestArb, requestArb, fc.boolean(), (policy, r, m, routeChanged) => {
+        const [jobKind, vehicleKind] = r.service;
+        const quote = quoteFare(policy, { jobKind, vehicleKind, distanceMeters: r.distanceMeters, durationSeconds: r.durationSeconds, localHour: r.localHour });
+        const f = finalFare(policy, quote, m, { routeChanged });
+        expect(finalFareFromJson(JSON.parse(JSON.stringify(moneyTreeToJson(f))))).toEqual(f);
+      }),
+    );
+  });
+
+  it('refuses a fare whose parts do not sum, whose rule disagrees with its cap, or with mixed currencies', () => {
+    const quote = quoteFare(defaultFarePolicy, { jobKind: 'ride', vehicleKind: 'car', distanceMeters: 4000, durationSeconds: 600, localHour: 12 });
+    const capped = moneyTreeToJson(finalFare(defaultFarePolicy, quote, { distanceMeters: 40_000, durationSeconds: 6000 }, { routeChanged: false })) as Record<string, any>;
+    expect(capped.rule).toBe('capped');
+    expectCode(() => finalFareFromJson({ ...capped, total: { ...capped.total, amount: capped.total.amount + 1 } }), 'FARE.INVALID_REQUEST');
+    expectCode(() => finalFareFromJson({ ...capped, rule: 'metered' }), 'FARE.INVALID_REQUEST');
+    expectCode(() => finalFareFromJson({ ...capped, rule: 'surge' }), 'FARE.INVALID_REQUEST');
+    expectCode(() => finalFareFromJson({ ...capped, cap: null, rule: 'route-changed' }), 'FARE.INVALID_REQUEST');
+    expectCode(() => finalFareFromJson({ ...capped, bookingFee: { amount: capped.bookingFee.amount, currency: 'USD' } }), 'MONEY.CURRENCY_MISMATCH');
+    expectCode(() => finalFareFromJson({ ...capped, total: 12.5 }), 'MONEY.INVALID_AMOUNT');
   });
 });

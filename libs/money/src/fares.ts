@@ -283,8 +283,8 @@ export function fareBreakdownToJson(fare: FareBreakdown): FareBreakdownJson {
   return out;
 }
 
-/** Parses a stored quote, checking kinds, integers, currencies and that the parts sum to the total. */
-export function fareBreakdownFromJson(value: unknown): FareBreakdown {
+/** Reads the breakdown fields of a stored fare, checking kinds, integers and one currency (no sum check). */
+function breakdownFields(value: unknown): FareBreakdown {
   if (typeof value !== 'object' || value === null) throw new MoneyError('FARE.INVALID_REQUEST', 'fare must be an object');
   const v = value as Record<string, unknown>;
   assertKinds(v.jobKind, v.vehicleKind);
@@ -301,9 +301,56 @@ export function fareBreakdownFromJson(value: unknown): FareBreakdown {
     timeOfDayBasisPoints: v.timeOfDayBasisPoints as number,
   } as FareBreakdown;
   for (const k of MONEY_FIELDS) fare[k] = moneyFromJson(v[k]);
+  for (const k of MONEY_FIELDS) {
+    if (fare[k].currency !== fare.total.currency) {
+      throw new MoneyError('MONEY.CURRENCY_MISMATCH', `fare part ${k} is in ${fare[k].currency}, not ${fare.total.currency}`);
+    }
+  }
+  return fare;
+}
+
+function assertPartsSum(fare: FareBreakdown | FinalFare): void {
   const parts = sumMoney(fare.total.currency, fareParts(fare));
   if (parts.amount !== fare.total.amount) {
     throw new MoneyError('FARE.INVALID_REQUEST', 'fare parts do not sum to the total');
   }
+}
+
+/** Parses a stored quote, checking kinds, integers, currencies and that the parts sum to the total. */
+export function fareBreakdownFromJson(value: unknown): FareBreakdown {
+  const fare = breakdownFields(value);
+  assertPartsSum(fare);
   return fare;
+}
+
+const FINAL_FARE_RULES: readonly FinalFareRule[] = ['metered', 'capped', 'route-changed'];
+
+/**
+ * Parses a final fare received in an event (the JSON of moneyTreeToJson(finalFare(...))) and
+ * checks it is one finalFare could have produced: parts (less overrunWaived) sum to the
+ * total, one currency, and the rule agrees with the cap (metered: total <= cap, nothing
+ * waived; capped: total = cap; route-changed: no cap, nothing waived).
+ */
+export function finalFareFromJson(value: unknown): FinalFare {
+  const fare = breakdownFields(value);
+  const v = value as Record<string, unknown>;
+  const rule = v.rule as FinalFareRule;
+  if (!FINAL_FARE_RULES.includes(rule)) throw new MoneyError('FARE.INVALID_REQUEST', `unknown final fare rule: ${String(v.rule)}`);
+  const quoteTotal = moneyFromJson(v.quoteTotal);
+  const cap = v.cap === null ? null : moneyFromJson(v.cap);
+  const overrunWaived = moneyFromJson(v.overrunWaived);
+  const c = fare.total.currency;
+  if ([quoteTotal, cap ?? quoteTotal, overrunWaived].some((x) => x.currency !== c)) {
+    throw new MoneyError('MONEY.CURRENCY_MISMATCH', `final fare amounts must all be in ${c}`);
+  }
+  const out: FinalFare = { ...fare, quoteTotal, cap, overrunWaived, rule };
+  assertPartsSum(out);
+  const consistent =
+    overrunWaived.amount >= 0n &&
+    (rule === 'route-changed'
+      ? cap === null && overrunWaived.amount === 0n
+      : cap !== null &&
+        (rule === 'metered' ? overrunWaived.amount === 0n && fare.total.amount <= cap.amount : fare.total.amount === cap.amount && overrunWaived.amount > 0n));
+  if (!consistent) throw new MoneyError('FARE.INVALID_REQUEST', `final fare does not follow its rule (${rule})`);
+  return out;
 }

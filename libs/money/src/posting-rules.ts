@@ -69,6 +69,8 @@ export interface TripCompletedInput {
   /** The policy the trip was quoted under, and its content hash, recorded in metadata. */
   policy: FarePolicy;
   policyHash: string;
+  /** When the trip completed (ISO 8601 UTC), recorded in metadata: the tip window counts from it. */
+  completedAt?: string;
 }
 
 /**
@@ -91,7 +93,10 @@ export function postTripCompleted(input: TripCompletedInput): JournalTransaction
     ]),
     metadata: {
       tripId: input.tripId,
+      riderId: input.riderId,
+      driverId: input.driverId,
       policyHash: input.policyHash,
+      ...(input.completedAt !== undefined ? { completedAt: input.completedAt } : {}),
       fare: moneyTreeToJson(input.fare),
       split: moneyTreeToJson(split),
     },
@@ -131,6 +136,8 @@ export function postTripCancelled(input: TripCancelledInput): JournalTransaction
     ]),
     metadata: {
       tripId: input.tripId,
+      riderId: input.riderId,
+      driverId: input.driverId,
       policyHash: input.policyHash,
       reason: input.charge.reason,
       split: moneyTreeToJson(split),
@@ -151,7 +158,7 @@ export function postTip(input: { id: string; tripId: string; riderId: string; dr
       debit(accountId({ kind: 'rider-receivable', memberId: input.riderId }), input.tip),
       credit(accountId({ kind: 'driver-tips-payable', memberId: input.driverId }), input.tip),
     ],
-    metadata: { tripId: input.tripId },
+    metadata: { tripId: input.tripId, riderId: input.riderId, driverId: input.driverId },
   });
 }
 

@@ -31,7 +31,11 @@ export class Outbox {
         [limit],
       );
       for (const row of rows) {
-        await this.queues.add(queueNames.tripEvents, row.topic, { outboxId: row.id, ...row.payload }, { jobId: `outbox-${row.id}` });
+        // Retries with backoff: a consumer's passing failure (database restarting) must not
+        // leave the event in `failed`; consumers mark bad events unrecoverable themselves.
+        await this.queues.add(queueNames.tripEvents, row.topic, { outboxId: row.id, ...row.payload }, {
+          jobId: `outbox-${row.id}`, attempts: 12, backoff: { type: 'exponential', delay: 1000 },
+        });
       }
       if (rows.length) await tx.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
       return rows.length;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { fareBreakdownFromJson, finalFare, moneyToJson, splitFare } from '@coop/money';
+import { fareBreakdownFromJson, finalFare, moneyToJson, moneyTreeToJson, splitFare } from '@coop/money';
 import { Clock, DomainError } from '@coop/platform';
 import { Outbox } from '../outbox/outbox';
 import { PolicyService } from '../policy/policy.service';
@@ -57,6 +57,8 @@ export class DriverTripsService {
             },
             split: { commission: moneyToJson(split.commission), commonFund: moneyToJson(split.commonFund), driver: moneyToJson(split.driver) },
             distanceMeters: measured.distanceMeters, durationSeconds: measured.durationSeconds,
+            // The whole final fare (kinds, locked multiplier, cap, rule) for the ledger's posting.
+            currency: fare.total.currency, breakdown: moneyTreeToJson(fare),
             completedAt: new Date(this.clock.nowMs()).toISOString(),
           });
         },

@@ -80,8 +80,11 @@ export class TripsService {
       await this.trips.recordEvent(tx, {
         tripId, type: 'cancelled', from: before.status, to: 'cancelled', actorId: riderId, data: { reason: reason ?? null },
       });
+      // When the driver was matched: the ledger's cancellation fee counts its grace period from it.
+      const [{ matched_at: matchedAt }] = await tx.query(`SELECT matched_at FROM trips WHERE id = $1`, [tripId]);
       await this.outbox.write(tx, 'trip.cancelled', {
         tripId, riderId, driverId: before.driverId, statusBefore: before.status, cancelledBy: 'rider',
+        kind: before.kind, vehicleKind: before.vehicleKind, matchedAt: matchedAt ? new Date(matchedAt).toISOString() : null,
         policyVersion: before.policyVersion, policyHash: before.policyHash, at: new Date(this.clock.nowMs()).toISOString(),
       });
       return { trip, revokedOfferId: pending?.id, revokedDriverId: pending?.driverId, alreadyCancelled: false };
