@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// `npm start` (the whole system in one process) and `npm run demo` (the same, plus a small
-// simulated city of drivers and riders). Installs and starts what is missing, compiles the
+// `npm start`: the whole system in one process, plus a small simulated city of drivers and
+// riders (the demo; `--no-demo` or DEMO=0 leaves it out). Installs and starts what is missing, compiles the
 // TypeScript with swc, then runs dist/apps/server/src/main.js; migrations run at boot.
 'use strict';
 const { execSync, spawn } = require('node:child_process');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-// --demo (a simulated city beside the server) is not built yet; see issue 2's note.
-const demo = false;
+// The demo city (simulated drivers and riders beside the server, load-tests/src/demo) is on
+// by default so a newcomer sees dispatch happen; `npm start -- --no-demo` or DEMO=0 turns it off.
+const demo = !process.argv.includes('--no-demo') && !/^(0|false|no|off)$/i.test(process.env.DEMO ?? '');
 
 require('./prepare.js');
 console.log('> compiling (npm run build)');

@@ -1,0 +1,88 @@
+import { ApiClient } from './api-client';
+import { Quote, TripUpdate, TripView, terminalStatuses } from './contract';
+import { Point } from './geo';
+import { SocketLink } from './socket-link';
+
+export type RiderEvent = { type: 'update'; update: TripUpdate; atMs: number } | { type: 'disconnected'; reason: string };
+
+export interface RiderBotOptions {
+  name: string;
+  url: string;
+  api: ApiClient;
+  token: string;
+  memberId: string;
+  reconnect?: boolean;
+  listener?: (bot: RiderBot, event: RiderEvent) => void;
+}
+
+/**
+ * A simulated rider: asks for a quote, requests the trip, and follows its `trip:updated`
+ * pushes on the `/riders` socket until it ends.
+ */
+export class RiderBot {
+  readonly link: SocketLink;
+  private readonly waiters = new Map<string, Array<(u: TripUpdate) => void>>();
+  /** Final statuses already pushed, for a caller that starts waiting after the push. */
+  private readonly finished = new Map<string, TripUpdate>();
+
+  constructor(private readonly o: RiderBotOptions) {
+    this.link = new SocketLink(o.url, '/riders', o.token, { reconnect: o.reconnect });
+  }
+
+  get name(): string {
+    return this.o.name;
+  }
+
+  async connect(): Promise<void> {
+    this.link.on('trip:updated', (update: TripUpdate) => {
+      this.o.listener?.(this, { type: 'update', update, atMs: Date.now() });
+      if (terminalStatuses.has(update.status)) {
+        this.finished.set(update.tripId, update);
+        for (const resolve of this.waiters.get(update.tripId) ?? []) resolve(update);
+        this.waiters.delete(update.tripId);
+      }
+    });
+    this.link.socket.on('disconnect', (reason) => this.o.listener?.(this, { type: 'disconnected', reason }));
+    await this.link.connect();
+  }
+
+  quote(pickup: Point, dropoff: Point): Promise<Quote> {
+    return this.o.api.call<Quote>('POST', '/v1/quotes', { token: this.o.token, body: { kind: 'ride', pickup, dropoff } });
+  }
+
+  request(quoteId: string): Promise<{ tripId: string; status: string }> {
+    return this.o.api.call('POST', '/v1/trips', { token: this.o.token, body: { quoteId } });
+  }
+
+  trip(tripId: string): Promise<TripView> {
+    return this.o.api.call<TripView>('GET', `/v1/trips/${tripId}`, { token: this.o.token });
+  }
+
+  cancel(tripId: string, reason?: string): Promise<TripView> {
+    return this.o.api.call<TripView>('POST', `/v1/trips/${tripId}/cancel`, { token: this.o.token, body: reason ? { reason } : {} });
+  }
+
+  /**
+   * Resolves with the trip's final status: pushed on the socket, or read over HTTP when the
+   * push does not come within `timeoutMs` (a dropped socket must not leave a rider waiting).
+   */
+  async untilDone(tripId: string, timeoutMs: number): Promise<TripView['status']> {
+    const already = this.finished.get(tripId);
+    if (already) return already.status;
+    const pushed = new Promise<TripUpdate>((resolve) => {
+      const list = this.waiters.get(tripId) ?? [];
+      list.push(resolve);
+      this.waiters.set(tripId, list);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+    const update = await Promise.race([pushed, timedOut]);
+    clearTimeout(timer);
+    this.waiters.delete(tripId);
+    return update?.status ?? (await this.trip(tripId)).status;
+  }
+
+  close(): void {
+    this.link.close();
+  }
+}
