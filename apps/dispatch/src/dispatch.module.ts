@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { DecisionLogRepository } from './audit/decision-log.repository';
+import { auditControllers, auditProviders } from './audit/audit.providers';
 import { DriverSessionService } from './drivers/driver-session.service';
 import { DriversGateway } from './drivers/drivers.gateway';
 import { HealthController } from './health/health.controller';
@@ -34,7 +34,7 @@ import { TripsService } from './trips/trips.service';
 
 /** The realtime dispatch service: members, quotes, trips, offers, the driver and rider sockets. */
 @Module({
-  controllers: [HealthController, MembersController, PolicyController, QuotesController, TripsController],
+  controllers: [...auditControllers, HealthController, MembersController, PolicyController, QuotesController, TripsController],
   providers: [
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     IdempotencyRepository,
@@ -52,7 +52,7 @@ import { TripsService } from './trips/trips.service';
     OfferDeadlines,
     OfferDeadlineWorker,
     DispatchService,
-    DecisionLogRepository,
+    ...auditProviders,
     PresenceStore,
     SupplyView,
     DriverSessionService,

@@ -29,9 +29,15 @@ export const appConfigSchema = z.object({
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   /** base64 of the 32-byte Ed25519 seed that signs audit checkpoints; generated and stored when unset. */
-  AUDIT_SIGNING_KEY: z.string().optional(),
-  /** Name of the transparency log in its checkpoints (C2SP origin line). */
-  AUDIT_ORIGIN: z.string().default('coop-dispatch.local/log'),
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be standard base64 of a 32-byte Ed25519 seed')
+    .optional(),
+  /** Name of the transparency log in its checkpoints (C2SP origin line; also the signed-note key name). */
+  AUDIT_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/u, 'must be non-empty, without spaces or "+" (c2sp.org/signed-note key name)')
+    .default('coop-dispatch.local/log'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Apply pending migrations at boot (on by default: `npm start` works on an empty database). */
   MIGRATE_ON_BOOT: flag(true),

@@ -36,6 +36,9 @@ export const errorCatalog = {
   IDEMPOTENCY_KEY_REUSED: { status: 409, title: 'This Idempotency-Key was used with another body' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'The first request with this key is still running' },
   UNKNOWN_EVENT: { status: 400, title: 'Unknown event' },
+  AUDIT_CHECKPOINT_UNAVAILABLE: { status: 503, title: 'The log has not signed a checkpoint yet' },
+  AUDIT_INDEX_OUT_OF_RANGE: { status: 404, title: 'No leaf with this index in a tree of that size' },
+  AUDIT_TREE_SIZE_OUT_OF_RANGE: { status: 416, title: 'The log is not that large yet' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A backing service is unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

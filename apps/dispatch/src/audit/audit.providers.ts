@@ -1,0 +1,33 @@
+import { Provider } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, SecretStore } from '@coop/platform';
+import { AuditController } from './audit.controller';
+import { AuditLogRepository } from './audit-log.repository';
+import { AuditService } from './audit.service';
+import { CheckpointJob } from './checkpoint.job';
+import { CheckpointSigner } from './checkpoint-signer';
+import { CheckpointsRepository } from './checkpoints.repository';
+import { DecisionLogRepository } from './decision-log.repository';
+import { LogLeafBuilder } from './log-leaf.builder';
+import { LogSigningKey } from './log-signing-key';
+import { PolicyActivationLog } from './policy-activation.log';
+import { PseudonymKeys } from './pseudonym-keys';
+
+/** Everything the transparency log adds to the dispatch module. */
+export const auditProviders: Provider[] = [
+  {
+    provide: LogSigningKey,
+    inject: [APP_CONFIG, SecretStore],
+    useFactory: (config: AppConfig, secrets: SecretStore) => LogSigningKey.load(config, secrets),
+  },
+  PseudonymKeys,
+  LogLeafBuilder,
+  DecisionLogRepository,
+  CheckpointsRepository,
+  CheckpointSigner,
+  PolicyActivationLog,
+  CheckpointJob,
+  AuditLogRepository,
+  AuditService,
+];
+
+export const auditControllers = [AuditController];

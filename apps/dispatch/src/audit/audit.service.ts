@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError, Principal } from '@coop/platform';
+import { consistencyProof, inclusionProof, parseCheckpointBody } from '@coop/transparency-log';
+import { AuditLogRepository } from './audit-log.repository';
+import { DecisionView, Viewer, viewLeaf } from './audit-view';
+import { CheckpointsRepository, StoredCheckpoint } from './checkpoints.repository';
+import { LogSigningKey } from './log-signing-key';
+import { PgNodeStore } from './pg-node-store';
+import { pseudonym } from './privacy/pseudonym';
+import { PseudonymKeys } from './pseudonym-keys';
+
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+
+/** The audit read API (../shared/API.md, Audit): tree heads, leaves as each member may see them, proofs. */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly checkpoints: CheckpointsRepository,
+    private readonly leaves: AuditLogRepository,
+    private readonly key: LogSigningKey,
+    private readonly keys: PseudonymKeys,
+  ) {}
+
+  /** The latest signed tree head. */
+  async checkpoint() {
+    const cp = await this.latest();
+    const parsed = parseCheckpointBody(cp.body);
+    return {
+      origin: parsed.origin,
+      treeSize: cp.treeSize,
+      rootHash: cp.rootHash.toString('base64'),
+      timestamp: parsed.timestamp ?? cp.signedAt.toISOString(),
+      body: cp.body,
+      signature: cp.signature,
+      keyId: cp.keyId,
+    };
+  }
+
+  publicKey() {
+    return { algorithm: 'ed25519' as const, publicKey: this.key.publicKeyBase64, keyId: this.key.keyId, origin: this.key.origin };
+  }
+
+  /** Leaves [from, from + limit) of the committed log, as `principal` may see them. */
+  async decisions(from: number, limit: number, principal: Principal) {
+    const treeSize = await this.checkpoints.headSize(this.db);
+    if (from > treeSize) throw new DomainError('AUDIT_TREE_SIZE_OUT_OF_RANGE', `the log has ${treeSize} leaves; from ${from} is beyond it`);
+    const viewer = this.viewerOf(principal);
+    const stored = await this.leaves.page(this.db, from, limit, treeSize);
+    const decisions: DecisionView[] = [];
+    for (const leaf of stored) decisions.push(await viewLeaf(leaf, viewer));
+    const next = from + decisions.length;
+    return { treeSize, from, decisions, ...(next < treeSize ? { next } : {}) };
+  }
+
+  /** Inclusion proof of leaf `index` in the tree of `treeSize` (default: the latest checkpoint's). */
+  async inclusion(index: number, treeSize?: number) {
+    const size = treeSize ?? (await this.latest()).treeSize;
+    await this.assertWithinLog(size);
+    if (index >= size) throw new DomainError('AUDIT_INDEX_OUT_OF_RANGE', `index ${index} is not below tree size ${size}`);
+    const leafHash = await this.leaves.leafHash(this.db, index);
+    if (!leafHash) throw new DomainError('AUDIT_INDEX_OUT_OF_RANGE', `no leaf ${index}`);
+    const proof = await inclusionProof(new PgNodeStore(this.db), index, size);
+    return { index, treeSize: size, leafHash: leafHash.toString('base64'), proof: proof.map(b64) };
+  }
+
+  /** Consistency proof from tree size `from` to `to` (default: the latest checkpoint's). */
+  async consistency(from: number, to?: number) {
+    const size = to ?? (await this.latest()).treeSize;
+    await this.assertWithinLog(size);
+    if (from > size) throw new DomainError('AUDIT_TREE_SIZE_OUT_OF_RANGE', `from ${from} exceeds to ${size}`);
+    const proof = await consistencyProof(new PgNodeStore(this.db), from, size);
+    return { from, to: size, proof: proof.map(b64) };
+  }
+
+  private async latest(): Promise<StoredCheckpoint> {
+    const cp = await this.checkpoints.latest(this.db);
+    if (!cp) throw new DomainError('AUDIT_CHECKPOINT_UNAVAILABLE');
+    return cp;
+  }
+
+  private async assertWithinLog(size: number): Promise<void> {
+    const head = await this.checkpoints.headSize(this.db);
+    if (size > head) throw new DomainError('AUDIT_TREE_SIZE_OUT_OF_RANGE', `the log has ${head} leaves, not ${size}`);
+  }
+
+  private viewerOf(principal: Principal): Viewer {
+    if (principal.role === 'admin') return { kind: 'auditor' };
+    if (principal.role === 'driver') {
+      return {
+        kind: 'driver',
+        driverId: principal.memberId,
+        pseudonymIn: async (period) => pseudonym(await this.keys.keyFor(period), principal.memberId),
+      };
+    }
+    return { kind: 'member' };
+  }
+}

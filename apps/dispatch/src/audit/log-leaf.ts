@@ -1,0 +1,58 @@
+/**
+ * The documents the transparency log holds, one per leaf, hashed as RFC 8785 canonical JSON
+ * (leaf hash SHA-256(0x00 || bytes), RFC 9162 section 2.1.1).
+ *
+ * A dispatch decision is logged in its public form (ids pseudonymized, positions coarsened,
+ * see privacy/redaction.ts) together with `sealed`, a salted SHA-256 commitment to the full
+ * record. So every member can recompute every leaf hash from what the API serves, and an
+ * auditor given the salt and the full record (log_leaf_disclosures) can check that they are
+ * the ones the log committed to, and replay the exact decision. The salt stops anyone from
+ * confirming a guessed full record against the commitment.
+ *
+ * Pure: no framework, database or clock.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalBytes, canonicalize } from '@coop/canonical-json';
+import { PseudonymRotation } from './privacy/pseudonym';
+
+/** Version tag of the leaf layout below. Leaves without it predate it (full records, v1). */
+export const LEAF_SCHEMA = 'coop-dispatch/log-leaf/v2';
+
+/** How the public record of a decision leaf was made. */
+export interface LeafPrivacy {
+  /** Pseudonym key period, e.g. "2026-11". */
+  period: string;
+  rotation: PseudonymRotation;
+  /** H3 resolution positions were coarsened to. */
+  h3Resolution: number;
+}
+
+/** A dispatch decision leaf. */
+export interface DecisionLeaf {
+  schema: typeof LEAF_SCHEMA;
+  kind: 'dispatch_decision';
+  /** The decision record in public form. */
+  record: unknown;
+  privacy: LeafPrivacy;
+  /** base64 SHA-256(salt || canonical JSON of the full record). */
+  sealed: string;
+}
+
+/** A policy version coming into force: the whole voted document, so decisions can be checked against it. */
+export interface PolicyActivationLeaf {
+  schema: typeof LEAF_SCHEMA;
+  kind: 'policy_activation';
+  record: { version: number; hash: string; effectiveAt: string; document: unknown };
+}
+
+export type LogLeaf = DecisionLeaf | PolicyActivationLeaf;
+
+/** The commitment to a full record: base64 SHA-256(salt || canonical JSON). */
+export function sealRecord(salt: Uint8Array, record: unknown): string {
+  return createHash('sha256').update(salt).update(canonicalBytes(record)).digest('base64');
+}
+
+/** The exact text that is hashed and stored for a leaf. */
+export function leafText(leaf: LogLeaf): string {
+  return canonicalize(leaf);
+}
