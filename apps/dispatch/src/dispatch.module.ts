@@ -20,6 +20,7 @@ import { Outbox } from './outbox/outbox';
 import { PolicyController } from './policy/policy.controller';
 import { PolicyRepository } from './policy/policy.repository';
 import { PolicyService } from './policy/policy.service';
+import { PresenceReconciler } from './presence/presence-reconciler';
 import { PresenceStore } from './presence/presence.store';
 import { SupplyView } from './presence/supply-view';
 import { QuotesController } from './quotes/quotes.controller';
@@ -54,6 +55,7 @@ import { TripsService } from './trips/trips.service';
     DispatchService,
     ...auditProviders,
     PresenceStore,
+    PresenceReconciler,
     SupplyView,
     DriverSessionService,
     RealtimeNotifier,

@@ -89,6 +89,13 @@ export class OffersRepository {
     return rows[0] && toOffer(rows[0]);
   }
 
+  /** Which of the given drivers hold a pending offer. */
+  async driversWithPendingOffers(db: EntityManager, driverIds: readonly string[]): Promise<Set<string>> {
+    if (!driverIds.length) return new Set();
+    const rows: { driver_id: string }[] = await db.query(`SELECT driver_id FROM offers WHERE driver_id = ANY($1) AND state = 'pending'`, [driverIds]);
+    return new Set(rows.map((r) => r.driver_id));
+  }
+
   async pendingForDriver(db: EntityManager, driverId: string): Promise<Offer | undefined> {
     const rows: OfferRow[] = await db.query(`SELECT * FROM offers WHERE driver_id = $1 AND state = 'pending'`, [driverId]);
     return rows[0] && toOffer(rows[0]);

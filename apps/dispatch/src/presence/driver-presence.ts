@@ -24,4 +24,6 @@ export interface DriverPresence {
   /** The trip the driver is driving, so location fixes can be forwarded to its rider. */
   activeTripId?: string | null;
   activeRiderId?: string | null;
+  /** Bumped on every availability change, so a reconciler can write only over what it read. */
+  rev?: number;
 }

@@ -5,10 +5,14 @@ import { DriverAvailability, DriverPresence } from './driver-presence';
 
 // Writes the given fields of a driver, refreshes the expiry, and publishes the whole state,
 // in one round trip and atomically, so every process's view sees changes in Redis's order.
-// ARGV: channel, driverId, ttlSeconds, createIfMissing (1/0), field, value, ...
+// An expected revision (or '') makes the write conditional on no availability change since
+// it was read; bumpRev (1/0) marks this write as an availability change.
+// ARGV: channel, driverId, ttlSeconds, createIfMissing (1/0), expectedRev, bumpRev, field, value, ...
 const upsertScript = `
 if ARGV[4] == '0' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+if ARGV[5] ~= '' and (redis.call('HGET', KEYS[1], 'rev') or '0') ~= ARGV[5] then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[1], 'rev', 1) end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[2])
 local state = cjson.encode(redis.call('HGETALL', KEYS[1]))
@@ -55,9 +59,17 @@ export class PresenceStore {
     return this.write(driverId, fields, ttlSeconds, false);
   }
 
-  private async write(driverId: string, fields: Partial<DriverPresence>, ttl: number, create: boolean): Promise<PresenceFields | undefined> {
+  private async write(
+    driverId: string,
+    fields: Partial<DriverPresence>,
+    ttl: number,
+    create: boolean,
+    guard: { expectedRev?: number } = {},
+  ): Promise<PresenceFields | undefined> {
+    const changesAvailability = fields.availability !== undefined;
     const result = (await this.redis.eval(upsertScript, 2, this.key(driverId), this.onlineKey(), this.channel,
-      driverId, ttl, create ? 1 : 0, 'driverId', driverId, ...flatten(fields))) as string | number;
+      driverId, ttl, create ? 1 : 0, guard.expectedRev === undefined ? '' : String(guard.expectedRev), changesAvailability ? 1 : 0,
+      'driverId', driverId, ...flatten(fields))) as string | number;
     return typeof result === 'string' ? toHash(JSON.parse(result) as string[]) : undefined;
   }
 
@@ -67,15 +79,16 @@ export class PresenceStore {
     availability: DriverAvailability,
     nowMs: number,
     ttlSeconds: number,
-    options: { trip?: { tripId: string; riderId: string }; resetIdle?: boolean } = {},
-  ): Promise<void> {
+    options: { trip?: { tripId: string; riderId: string }; resetIdle?: boolean; expectedRev?: number } = {},
+  ): Promise<boolean> {
     // Idle time restarts after a trip, not after a declined or lapsed offer: declining must
     // never cost a driver their place (the matching policy's rule).
     const fields: Partial<DriverPresence> = options.resetIdle ? { availability, idleSinceMs: nowMs } : { availability };
     const trip = options.trip;
     if (availability === 'on_trip' && trip) Object.assign(fields, { activeTripId: trip.tripId, activeRiderId: trip.riderId });
-    if (availability === 'free') Object.assign(fields, { activeTripId: null, activeRiderId: null });
-    await this.patch(driverId, fields, ttlSeconds);
+    // Only a driver on a trip has a rider to forward fixes to.
+    if (availability !== 'on_trip') Object.assign(fields, { activeTripId: null, activeRiderId: null });
+    return (await this.write(driverId, fields, ttlSeconds, false, { expectedRev: options.expectedRev })) !== undefined;
   }
 
   async remove(driverId: string): Promise<void> {
@@ -162,5 +175,6 @@ function parsePresence(hash: Record<string, string> | null | undefined): DriverP
     availability: (hash.availability as DriverAvailability) ?? 'free',
     activeTripId: hash.activeTripId || null,
     activeRiderId: hash.activeRiderId || null,
+    rev: hash.rev ? Number(hash.rev) : 0,
   };
 }

@@ -116,6 +116,16 @@ export class TripsRepository {
   }
 
   /** The driver's trip in a driving status, if any. */
+  /** The active trip of each of the given drivers, by driver id. */
+  async activeForDrivers(db: EntityManager, driverIds: readonly string[]): Promise<Map<string, { tripId: string; riderId: string }>> {
+    if (!driverIds.length) return new Map();
+    const rows: { id: string; driver_id: string; rider_id: string }[] = await db.query(
+      `SELECT id, driver_id, rider_id FROM trips WHERE driver_id = ANY($1) AND status IN ('matched', 'arrived', 'in_progress')`,
+      [driverIds],
+    );
+    return new Map(rows.map((r) => [r.driver_id, { tripId: r.id, riderId: r.rider_id }]));
+  }
+
   async activeForDriver(db: EntityManager, driverId: string): Promise<Trip | undefined> {
     const rows: TripRow[] = await db.query(
       `SELECT * FROM trips WHERE driver_id = $1 AND status IN ('matched', 'arrived', 'in_progress')`,
