@@ -1,4 +1,5 @@
 import { DispatchModule } from '../../dispatch/src/dispatch.module';
+import { LedgerModule } from '../../ledger/src/ledger.module';
 
 /** Every app's feature modules, run together in one process by `npm start`. */
-export const allFeatures = [DispatchModule];
+export const allFeatures = [DispatchModule, LedgerModule];

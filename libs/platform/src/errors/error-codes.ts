@@ -39,6 +39,9 @@ export const errorCatalog = {
   AUDIT_CHECKPOINT_UNAVAILABLE: { status: 503, title: 'The log has not signed a checkpoint yet' },
   AUDIT_INDEX_OUT_OF_RANGE: { status: 404, title: 'No leaf with this index in a tree of that size' },
   AUDIT_TREE_SIZE_OUT_OF_RANGE: { status: 416, title: 'The log is not that large yet' },
+  TRIP_NOT_SETTLED: { status: 409, title: 'The ledger has no completed fare for this trip yet' },
+  TIP_REJECTED: { status: 422, title: 'The tip is outside the policy limits' },
+  LEDGER_IDEMPOTENCY_CONFLICT: { status: 409, title: 'A ledger entry with this id exists with different content' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A backing service is unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

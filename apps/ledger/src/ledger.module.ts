@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { TripEventHandler } from './events/trip-event.handler';
+import { TripEventsWorker } from './events/trip-events.worker';
+import { LedgerRepository } from './journal/ledger.repository';
+import { PostingService } from './journal/posting.service';
+import { FarePolicyReader } from './policy/fare-policy.reader';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { StatementsController } from './statements/statements.controller';
+import { StatementsService } from './statements/statements.service';
+import { TipsController } from './tips/tips.controller';
+import { TipsService } from './tips/tips.service';
+
+/**
+ * The fare ledger: consumes trip events from the `trip-events` queue and posts balanced
+ * journal entries; tips, statements, the trial balance and reconciliation.
+ * Needs only the platform (database, Redis, auth): it runs alone (main.ts) or in the server.
+ */
+@Module({
+  controllers: [TipsController, StatementsController, ReconciliationController],
+  providers: [
+    LedgerRepository,
+    PostingService,
+    FarePolicyReader,
+    TripEventHandler,
+    TripEventsWorker,
+    TipsService,
+    StatementsService,
+    ReconciliationService,
+  ],
+  exports: [PostingService, LedgerRepository],
+})
+export class LedgerModule {}
