@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import {
+  JournalTransaction,
+  MoneyError,
+  defaultFarePolicy,
+  hold,
+  money,
+  postPending,
+  postTip,
+  reverse,
+  voidPending,
+} from '@coop/money';
+import { ledgerOnFreshDatabase } from './ledger-fixtures';
+
+jest.setTimeout(60_000);
+
+const cad = (n: number) => money(n, 'CAD');
+
+function tip(id: string, amount = 300): JournalTransaction {
+  return postTip({ id, tripId: 'trip-1', riderId: 'rider-1', driverId: 'driver-1', tip: cad(amount) });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as MoneyError).code ?? (error as Error).message;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('the journal in PostgreSQL', () => {
+  let ledger: Awaited<ReturnType<typeof ledgerOnFreshDatabase>>;
+  let sql: Client;
+
+  beforeAll(async () => {
+    ledger = await ledgerOnFreshDatabase(30);
+    sql = new Client({ connectionString: (ledger.db.options as { url: string }).url });
+    await sql.connect();
+  });
+  afterAll(async () => {
+    await sql.end();
+    await ledger.close();
+  });
+
+  describe('the database itself refuses', () => {
+    /** Runs raw statements in one transaction; on a refusal rolls back and rethrows it. */
+    async function raw(statements: string[]): Promise<void> {
+      await sql.query('BEGIN');
+      try {
+        for (const statement of statements) await sql.query(statement);
+        await sql.query('COMMIT');
+      } catch (error) {
+        await sql.query('ROLLBACK');
+        throw error;
+      }
+    }
+
+    beforeAll(async () => {
+      await sql.query(`INSERT INTO ledger_accounts (id, currency, kind) VALUES ('rider:r-x:receivable', 'CAD', 'rider-receivable'), ('coop:commission', 'CAD', 'coop-commission') ON CONFLICT DO NOTHING`);
+    });
+
+    it('a transaction whose postings do not balance, at commit', async () => {
+      const refused = raw([
+        `INSERT INTO ledger_transactions (id, kind, metadata) VALUES ('raw-unbalanced', 'trip.tip', '{}')`,
+        `INSERT INTO ledger_postings VALUES ('raw-unbalanced', 0, 'rider:r-x:receivable', 'CAD', 1000, false), ('raw-unbalanced', 1, 'coop:commission', 'CAD', -999, false)`,
+      ]);
+      await expect(refused).rejects.toMatchObject({ code: '23514', message: expect.stringContaining('does not balance: CAD posted layer sums to 1') });
+      expect((await sql.query(`SELECT 1 FROM ledger_transactions WHERE id = 'raw-unbalanced'`)).rowCount).toBe(0);
+      // The same entry balanced is accepted: the refusal was the imbalance, nothing else.
+      await raw([
+        `INSERT INTO ledger_transactions (id, kind, metadata) VALUES ('raw-balanced', 'trip.tip', '{}')`,
+        `INSERT INTO ledger_postings VALUES ('raw-balanced', 0, 'rider:r-x:receivable', 'CAD', 1000, false), ('raw-balanced', 1, 'coop:commission', 'CAD', -1000, false)`,
+      ]);
+      expect((await sql.query(`SELECT 1 FROM ledger_transactions WHERE id = 'raw-balanced'`)).rowCount).toBe(1);
+    });
+
+    it('a transaction with fewer than two postings, and one balanced only across layers', async () => {
+      await expect(raw([`INSERT INTO ledger_transactions (id, kind, metadata) VALUES ('raw-empty', 'trip.tip', '{}')`])).rejects.toMatchObject({
+        code: '23514',
+        message: expect.stringContaining('two or more'),
+      });
+      const acrossLayers = raw([
+        `INSERT INTO ledger_transactions (id, kind, metadata) VALUES ('raw-layers', 'trip.tip', '{}')`,
+        `INSERT INTO ledger_postings VALUES ('raw-layers', 0, 'rider:r-x:receivable', 'CAD', 500, true), ('raw-layers', 1, 'coop:commission', 'CAD', -500, false)`,
+      ]);
+      await expect(acrossLayers).rejects.toMatchObject({ code: '23514' });
+    });
+
+    it('an unbalanced entry sent through the repository (bypassing the code check) with LEDGER.UNBALANCED', async () => {
+      const bad = { ...tip('tip-unbalanced'), postings: [tip('x').postings[0]!, { ...tip('x').postings[1]!, amount: cad(-299) }] };
+      await expect(ledger.journal.append(bad)).rejects.toMatchObject({ code: 'LEDGER.UNBALANCED' });
+      expect(await ledger.journal.find('tip-unbalanced')).toBeUndefined();
+    });
+
+    it('a posting in another currency than its account', async () => {
+      await ledger.postings.post(tip('tip-cad'));
+      const usd = { ...tip('tip-usd'), postings: tip('tip-usd').postings.map((p) => ({ ...p, amount: money(p.amount.amount, 'USD') })) };
+      expect(await codeOf(ledger.postings.post(usd))).toBe('LEDGER.ACCOUNT_CURRENCY_MISMATCH');
+      expect(await ledger.journal.find('tip-usd')).toBeUndefined();
+    });
+
+    it('UPDATE, DELETE and TRUNCATE on entries, postings and accounts', async () => {
+      await ledger.postings.post(tip('tip-frozen'));
+      const attempts = [
+        `UPDATE ledger_postings SET amount = amount + 1 WHERE transaction_id = 'tip-frozen'`,
+        `DELETE FROM ledger_postings WHERE transaction_id = 'tip-frozen'`,
+        `UPDATE ledger_transactions SET metadata = '{}' WHERE id = 'tip-frozen'`,
+        `DELETE FROM ledger_transactions WHERE id = 'tip-frozen'`,
+        `UPDATE ledger_accounts SET currency = 'USD' WHERE id = 'driver:driver-1:tips-payable'`,
+        `DELETE FROM ledger_accounts WHERE id = 'driver:driver-1:tips-payable'`,
+        `TRUNCATE ledger_postings, ledger_transactions, ledger_accounts, ledger_hold_states`,
+      ];
+      for (const statement of attempts) {
+        await expect(sql.query(statement)).rejects.toMatchObject({ message: expect.stringMatching(/append-only: (UPDATE|DELETE|TRUNCATE) refused/) });
+      }
+      const stored = await ledger.journal.find('tip-frozen');
+      expect(stored!.tx).toEqual(tip('tip-frozen'));
+    });
+  });
+
+  describe('idempotency (TigerBeetle semantics)', () => {
+    it('returns the original for the same id and content, and refuses other content with a clear code', async () => {
+      const first = await ledger.postings.post(tip('tip-idem', 450));
+      const again = await ledger.postings.post(tip('tip-idem', 450));
+      expect(first.outcome).toBe('new');
+      expect(again).toEqual({ outcome: 'duplicate', stored: first.stored });
+      const other = ledger.postings.post(tip('tip-idem', 451));
+      await expect(other).rejects.toMatchObject({ code: 'LEDGER.IDEMPOTENCY_CONFLICT', details: { differs: ['postings'] } });
+      expect((await ledger.journal.find('tip-idem'))!.tx).toEqual(tip('tip-idem', 450));
+    });
+
+    it('500 concurrent postings with duplicated ids store exactly the unique ones, and the trial balance is zero', async () => {
+      const ids = Array.from({ length: 125 }, (_, i) => `trip:${randomUUID()}:tip-${i}`);
+      const attempts = [...ids, ...ids, ...ids, ...ids].sort(() => 0.5 - Math.random());
+      const before = Number((await sql.query('SELECT count(*) AS n FROM ledger_transactions')).rows[0].n);
+      const results = await Promise.all(attempts.map((id) => ledger.postings.post(tip(id, 100 + (id.length % 7)))));
+      expect(results.filter((r) => r.outcome === 'new')).toHaveLength(125);
+      expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(375);
+      const after = Number((await sql.query('SELECT count(*) AS n FROM ledger_transactions')).rows[0].n);
+      expect(after - before).toBe(125);
+      const totals = await sql.query(`SELECT currency, pending, sum(amount)::text AS total FROM ledger_postings GROUP BY currency, pending`);
+      for (const row of totals.rows) expect(row.total).toBe('0');
+      const balances = await ledger.journal.balances(['driver:driver-1:tips-payable', 'rider:rider-1:receivable']);
+      expect(balances[0].posted + balances[1].posted).toBe(0n);
+    });
+  });
+
+  describe('corrections and two-phase holds', () => {
+    it('a reversal points to the original, nets it to zero, and happens at most once', async () => {
+      const original = tip('tip-to-reverse', 700);
+      await ledger.postings.post(original);
+      const reversal = reverse(original, 'tip-to-reverse:reversal', 'rider disputed');
+      await ledger.postings.post(reversal);
+      const stored = await sql.query(`SELECT reverses FROM ledger_transactions WHERE id = 'tip-to-reverse:reversal'`);
+      expect(stored.rows[0].reverses).toBe('tip-to-reverse');
+      const net = await sql.query(
+        `SELECT account_id, sum(amount)::text AS net FROM ledger_postings WHERE transaction_id IN ('tip-to-reverse', 'tip-to-reverse:reversal') GROUP BY account_id`,
+      );
+      expect(net.rows.map((r) => r.net)).toEqual(['0', '0']);
+      expect(await codeOf(ledger.postings.post(reverse(original, 'tip-to-reverse:reversal-2')))).toBe('LEDGER.INVALID_TRANSACTION');
+    });
+
+    it('a hold is pending, then posted once; a second resolution is refused', async () => {
+      const held = hold({ id: 'hold-1', tripId: 'trip-h', riderId: 'rider-h', amount: cad(2500) });
+      await ledger.postings.post(held);
+      expect(await ledger.journal.holdState('hold-1')).toBe('pending');
+      await ledger.postings.post(postPending(held, 'hold-1:capture', cad(2100)));
+      expect(await ledger.journal.holdState('hold-1')).toBe('posted');
+      expect(await codeOf(ledger.postings.post(voidPending(held, 'hold-1:void')))).toBe('LEDGER.INVALID_PENDING');
+      const [rider] = await ledger.journal.balances(['rider:rider-h:receivable']);
+      expect(rider).toMatchObject({ posted: -2100n, pending: 0n });
+      const states = await sql.query(`SELECT state FROM ledger_hold_states WHERE hold_id = 'hold-1' ORDER BY at, state`);
+      expect(states.rows.map((r) => r.state).sort()).toEqual(['pending', 'posted']);
+    });
+
+    it('a voided hold releases the pending layer and posts nothing', async () => {
+      const held = hold({ id: 'hold-2', tripId: 'trip-v', riderId: 'rider-v', amount: cad(1800) });
+      await ledger.postings.post(held);
+      await ledger.postings.post(voidPending(held, 'hold-2:void', 'rider cancelled'));
+      expect(await ledger.journal.holdState('hold-2')).toBe('voided');
+      const [rider] = await ledger.journal.balances(['rider:rider-v:receivable']);
+      expect(rider).toMatchObject({ posted: 0n, pending: 0n });
+    });
+  });
+
+  it('the policy used by the fixtures is the default fare policy (sanity)', () => {
+    expect(defaultFarePolicy.currency).toBe('CAD');
+  });
+});
