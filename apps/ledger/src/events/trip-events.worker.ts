@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Job, UnrecoverableError, Worker, WorkerOptions } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Counter } from 'prom-client';
 import { APP_CONFIG, AppConfig, Metrics, RedisConnections } from '@coop/platform';
@@ -17,6 +17,8 @@ export interface TripEventsWorkerOptions {
   prefix: string;
   queueName?: string;
   concurrency?: number;
+  /** Lock and stall settings (tests shorten them to simulate a crashed worker). */
+  tuning?: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface TripEventsWorkerOptions {
  * (UnrecoverableError) with one clear log line; a passing failure is retried by BullMQ with
  * the job's backoff.
  */
-export function startTripEventsWorker(handler: TripEventHandler, options: TripEventsWorkerOptions, onOutcome?: (topic: string, outcome: string) => void): Worker {
+export function startTripEventsWorker(handler: Pick<TripEventHandler, 'handle'>, options: TripEventsWorkerOptions, onOutcome?: (topic: string, outcome: string) => void): Worker {
   const logger = new Logger('ledger-events');
   return new Worker(
     options.queueName ?? TRIP_EVENTS_QUEUE,
@@ -45,7 +47,7 @@ export function startTripEventsWorker(handler: TripEventHandler, options: TripEv
         throw error;
       }
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 4 },
+    { ...options.tuning, connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 4 },
   );
 }
 
