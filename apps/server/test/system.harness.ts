@@ -247,6 +247,25 @@ export class TestSystem {
     const rows = await this.sql<{ status: string }>('SELECT status FROM trips WHERE id = $1', [tripId]);
     return rows[0]?.status;
   }
+
+  /**
+   * Drives a requested trip to completion through the driver's socket (offer, accept,
+   * arrive, start, complete) and returns the completion ack's trip.
+   */
+  async driveTrip(driver: { socket: TestSocket }, tripId: string, measured = { distanceMeters: 2600, durationSeconds: 540 }) {
+    const offer = await driver.socket.next('offer', (o) => o.tripId === tripId);
+    expect(await driver.socket.call('offer:accept', { offerId: offer.offerId })).toMatchObject({ ok: true });
+    expect(await driver.socket.call('trip:arrived', { tripId })).toMatchObject({ ok: true });
+    expect(await driver.socket.call('trip:started', { tripId })).toMatchObject({ ok: true });
+    const done = await driver.socket.call('trip:completed', { tripId, ...measured });
+    expect(done).toMatchObject({ ok: true, trip: { status: 'completed' } });
+    return done.trip;
+  }
+
+  /** Waits until the ledger has posted the journal entry with this id (e.g. `trip:<id>:completed`). */
+  async untilPosted(transactionId: string, timeoutMs = 10_000): Promise<void> {
+    await this.until(async () => (await this.sql('SELECT 1 FROM ledger_transactions WHERE id = $1', [transactionId])).length === 1, timeoutMs);
+  }
 }
 
 /** A socket.io client whose events are awaited as promises and remembered. */

@@ -1,0 +1,122 @@
+import { money, splitFare, defaultFarePolicy } from '@coop/money';
+import { ADMIN, TestSystem, area } from './system.harness';
+
+jest.setTimeout(60_000);
+
+describe('the fare ledger end to end', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await TestSystem.start();
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it("posts a completed trip: the rider's and driver's statements and the trial balance agree to the cent", async () => {
+    const driver = await system.onlineDriver();
+    const rider = await system.member('rider');
+    const { tripId } = await system.requestTrip(rider);
+    const trip = await system.driveTrip(driver, tripId);
+    const fare: number = trip.finalFare.amount;
+    const split = splitFare(defaultFarePolicy, money(fare, 'CAD'));
+    await system.untilPosted(`trip:${tripId}:completed`);
+
+    const riderStatement = await system.http('GET', '/v1/members/me/statement', { token: rider.token });
+    expect(riderStatement.status).toBe(200);
+    expect(riderStatement.body.accounts).toEqual([
+      expect.objectContaining({ accountId: `rider:${rider.memberId}:receivable`, closing: { amount: fare, currency: 'CAD' }, normalBalance: 'debit' }),
+    ]);
+    const [entry] = riderStatement.body.entries;
+    expect(entry).toMatchObject({
+      transactionId: `trip:${tripId}:completed`,
+      kind: 'trip.completed',
+      tripId,
+      policyHash: trip.policyHash,
+      lines: [{ accountId: `rider:${rider.memberId}:receivable`, amount: { amount: fare, currency: 'CAD' } }],
+      details: { fare: { total: { amount: fare, currency: 'CAD' }, distanceMeters: 2600, durationSeconds: 540, rule: 'metered' } },
+    });
+    // The other party is not named in a member's statement.
+    expect(JSON.stringify(riderStatement.body)).not.toContain(driver.memberId);
+
+    const driverStatement = await system.http('GET', '/v1/members/me/statement', { token: driver.token });
+    expect(driverStatement.body.accounts).toEqual([
+      expect.objectContaining({ accountId: `driver:${driver.memberId}:payable`, closing: { amount: -Number(split.driver.amount), currency: 'CAD' } }),
+    ]);
+    expect(driverStatement.body.entries[0].details.split).toEqual({
+      commission: { amount: Number(split.commission.amount), currency: 'CAD' },
+      commonFund: { amount: 0, currency: 'CAD' },
+      driver: { amount: Number(split.driver.amount), currency: 'CAD' },
+    });
+
+    const admin = await system.token(ADMIN.email, ADMIN.password);
+    const trial = await system.http('GET', '/v1/ledger/trial-balance', { token: admin });
+    expect(trial.status).toBe(200);
+    expect(trial.body.totals).toEqual([{ currency: 'CAD', posted: { amount: 0, currency: 'CAD' }, pending: { amount: 0, currency: 'CAD' }, balanced: true }]);
+    const byAccount = Object.fromEntries(trial.body.accounts.map((a: { accountId: string; posted: { amount: number } }) => [a.accountId, a.posted.amount]));
+    expect(byAccount).toMatchObject({
+      [`rider:${rider.memberId}:receivable`]: fare,
+      [`driver:${driver.memberId}:payable`]: -Number(split.driver.amount),
+      'coop:commission': -Number(split.commission.amount),
+    });
+    expect(Number(split.commission.amount) + Number(split.driver.amount)).toBe(fare);
+    expect(await system.http('GET', '/v1/ledger/trial-balance', { token: rider.token })).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+
+    const reconciliation = await system.http('GET', '/v1/ledger/reconciliation', { token: admin });
+    expect(reconciliation.body).toMatchObject({ transactions: 1, differences: [], invalidEntries: [], totals: [{ currency: 'CAD', posted: '0', pending: '0' }] });
+  });
+
+  it('takes a tip after completion once, idempotently, and gives it to the driver in full', async () => {
+    const driver = await system.onlineDriver(area(1));
+    const rider = await system.member('rider');
+    const { tripId } = await system.requestTrip(rider, area(1), { lat: area(1).lat + 0.015, lng: area(1).lng - 0.01 });
+    const stranger = await system.member('rider');
+    const early = await system.http('POST', `/v1/trips/${tripId}/tip`, { token: rider.token, body: { tip: { amount: 300, currency: 'CAD' } } });
+    expect(early).toMatchObject({ status: 409, body: { code: 'TRIP_NOT_SETTLED' }, contentType: expect.stringContaining('application/problem+json') });
+
+    await system.driveTrip(driver, tripId);
+    await system.untilPosted(`trip:${tripId}:completed`);
+    const body = { tip: { amount: 300, currency: 'CAD' } };
+    const first = await system.http('POST', `/v1/trips/${tripId}/tip`, { token: rider.token, body });
+    expect(first).toMatchObject({ status: 201, body: { tripId, transactionId: `trip:${tripId}:tip`, tip: { amount: 300, currency: 'CAD' } } });
+    const again = await system.http('POST', `/v1/trips/${tripId}/tip`, { token: rider.token, body });
+    expect(again).toMatchObject({ status: 200, body: first.body });
+    const other = await system.http('POST', `/v1/trips/${tripId}/tip`, { token: rider.token, body: { tip: { amount: 500, currency: 'CAD' } } });
+    expect(other).toMatchObject({ status: 409, body: { code: 'LEDGER_IDEMPOTENCY_CONFLICT' } });
+
+    const refusals = [
+      { token: stranger.token, body, code: 'TRIP_NOT_FOUND', status: 404 },
+      { token: rider.token, body: { tip: { amount: 0, currency: 'CAD' } }, code: 'VALIDATION_FAILED', status: 400 },
+      { token: rider.token, body: { tip: { amount: 2.5, currency: 'CAD' } }, code: 'VALIDATION_FAILED', status: 400 },
+      { token: rider.token, body: { tip: 300 }, code: 'VALIDATION_FAILED', status: 400 },
+      { token: driver.token, body, code: 'FORBIDDEN', status: 403 },
+    ];
+    for (const r of refusals) {
+      expect(await system.http('POST', `/v1/trips/${tripId}/tip`, { token: r.token, body: r.body })).toMatchObject({ status: r.status, body: { code: r.code } });
+    }
+    // Above the policy's maximum (CAD 100), on a trip of its own.
+    const { tripId: second } = await system.requestTrip(rider, area(1), { lat: area(1).lat + 0.015, lng: area(1).lng - 0.01 });
+    await system.driveTrip(driver, second);
+    await system.untilPosted(`trip:${second}:completed`);
+    const tooMuch = await system.http('POST', `/v1/trips/${second}/tip`, { token: rider.token, body: { tip: { amount: 10_001, currency: 'CAD' } } });
+    expect(tooMuch).toMatchObject({ status: 422, body: { code: 'TIP_REJECTED' } });
+
+    const statement = await system.http('GET', '/v1/members/me/statement', { token: driver.token });
+    const tips = statement.body.accounts.find((a: { accountId: string }) => a.accountId === `driver:${driver.memberId}:tips-payable`);
+    expect(tips.closing).toEqual({ amount: -300, currency: 'CAD' });
+    const csv = await system.http('GET', '/v1/members/me/statement.csv', { token: driver.token });
+    expect(csv.contentType).toContain('text/csv');
+    expect(csv.body).toContain(`trip:${tripId}:tip,trip.tip,${tripId},driver:${driver.memberId}:tips-payable,-300,CAD,false`);
+  });
+
+  it('statements cover a half-open time range and refuse a bad one', async () => {
+    const rider = await system.member('rider');
+    const future = await system.http('GET', `/v1/members/me/statement?from=2099-01-01T00:00:00Z`, { token: rider.token });
+    expect(future).toMatchObject({ status: 200, body: { accounts: [], entries: [], truncated: false } });
+    const reversed = await system.http('GET', `/v1/members/me/statement?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`, { token: rider.token });
+    expect(reversed).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const junk = await system.http('GET', `/v1/members/me/statement?from=yesterday`, { token: rider.token });
+    expect(junk).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await system.http('GET', '/v1/members/me/statement')).toMatchObject({ status: 401 });
+  });
+});
