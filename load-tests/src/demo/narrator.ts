@@ -66,6 +66,7 @@ export class Narrator {
         this.riderOf.delete(event.tripId);
         break;
       case 'disconnected':
+        if (event.reason === 'io client disconnect') break; // the demo stopping
         this.say(`driver ${name} disconnected (${event.reason})`);
         break;
       case 'error':

@@ -75,7 +75,7 @@ export class RiderBot {
       this.waiters.set(tripId, list);
     });
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+    const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs).unref()));
     const update = await Promise.race([pushed, timedOut]);
     clearTimeout(timer);
     this.waiters.delete(tripId);
