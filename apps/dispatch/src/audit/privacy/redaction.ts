@@ -29,7 +29,8 @@ function isPointE6(v: Record<string, unknown>): boolean {
   return keys.length === 2 && Number.isInteger(v.latE6) && Number.isInteger(v.lngE6);
 }
 
-function coarsenCell(cell: string, resolution: number): string {
+/** The parent of a finer H3 cell at `resolution`; other strings unchanged. */
+export function coarsenCell(cell: string, resolution: number): string {
   if (!isValidCell(cell)) return cell;
   return getResolution(cell) > resolution ? cellToParent(cell, resolution) : cell;
 }

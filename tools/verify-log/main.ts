@@ -1,0 +1,68 @@
+/**
+ * npm run verify-log -- --url http://127.0.0.1:3000 [--token T] [--state FILE] [--from N] [--to N]
+ *
+ * Exit status: 0 when every check passed, 1 when any failed (each named with its leaf index),
+ * 2 for usage, network or server errors (nothing could be verified).
+ */
+import { parseArgs } from 'node:util';
+import { VerifyReport, verifyLog } from './verify-log';
+
+const USAGE = `usage: verify-log --url URL [--token TOKEN] [--state FILE] [--from N] [--to N] [--json]
+  --url     the co-op's server, e.g. http://127.0.0.1:3000
+  --token   a member's access token (or COOP_AUDIT_TOKEN); needed to download leaves
+  --state   where to keep the last verified checkpoint (default .coop-audit-state.json; --no-state to skip)
+  --from/--to  leaf range [from, to) (default: the whole tree)`;
+
+function count(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^(0|[1-9][0-9]*)$/.test(v) || !Number.isSafeInteger(Number(v))) throw new Error(`--${name} must be a non-negative integer`);
+  return Number(v);
+}
+
+function print(r: VerifyReport): void {
+  const lines = [
+    `log ${r.origin ?? '?'}: tree size ${r.treeSize ?? '?'}${r.previousTreeSize !== undefined ? ` (last verified ${r.previousTreeSize}, consistent: ${r.failures.some((f) => f.what.startsWith('not consistent')) ? 'NO' : 'yes'})` : ''}`,
+    r.range ? `leaves ${r.range[0]}..${r.range[1]}: ${r.leaves} read, ${r.inclusionChecked} inclusion proofs, ${r.replayedFull} replayed in full, ${r.rankingChecked} rankings checked, ${r.withheld} withheld, ${r.policiesSeen} policy activations` : '',
+    ...r.notes.map((n) => `note: ${n}`),
+    ...r.failures.map((f) => `FAIL${f.index === undefined ? '' : ` leaf ${f.index}`}: ${f.what}`),
+    r.ok ? 'OK: every check passed' : `FAILED: ${r.failures.length} problem(s)`,
+  ];
+  process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      state: { type: 'string' },
+      'no-state': { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help || !values.url) {
+    process.stderr.write(USAGE + '\n');
+    return values.help ? 0 : 2;
+  }
+  const report = await verifyLog({
+    url: values.url,
+    token: values.token ?? process.env.COOP_AUDIT_TOKEN,
+    statePath: values['no-state'] ? undefined : (values.state ?? '.coop-audit-state.json'),
+    from: count('from', values.from),
+    to: count('to', values.to),
+  });
+  if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else print(report);
+  return report.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    process.stderr.write(`verify-log: ${e.message}\n`);
+    process.exit(2);
+  },
+);

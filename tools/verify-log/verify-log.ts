@@ -1,0 +1,216 @@
+/**
+ * The member's verifier: trusts nothing the server says until checked.
+ * 1. Public key and checkpoint: the key ID is the C2SP signed-note ID of (origin, key), the
+ *    Ed25519 signature covers the body, the JSON fields are the body's.
+ * 2. The last checkpoint this verifier accepted (state file): same origin and key, and a
+ *    consistency proof that the new tree extends it (RFC 9162 section 2.1.4.2).
+ * 3. Each leaf in the range: hash recomputed from canonical JSON, inclusion proof in the
+ *    checkpoint's tree (section 2.1.3.2), the leaf's own checks (leaf-checks.ts); when the range
+ *    is the whole tree, the root recomputed from all leaves as well.
+ * 4. Every decision names a policy version whose activation is in the log with the same hash
+ *    and matching parameters (when that activation is in the range read).
+ * The state file is updated only when everything passed.
+ */
+import { canonicalize } from '@coop/canonical-json';
+import {
+  MemoryNodeStore,
+  checkCheckpointConsistency,
+  keyId,
+  parseCheckpointBody,
+  publicKeyFromBase64,
+  verifyCheckpoint,
+  verifyInclusion,
+} from '@coop/transparency-log';
+import { AuditClient, CheckpointJson, DecisionJson } from './audit-client';
+import { LeafOutcome, checkLeaf } from './leaf-checks';
+import { SavedState, loadState, saveState } from './state-file';
+
+export interface VerifyOptions {
+  url: string;
+  token?: string;
+  statePath?: string;
+  from?: number;
+  /** Exclusive end; default the checkpoint's tree size. */
+  to?: number;
+  pageSize?: number;
+  concurrency?: number;
+  fetchImpl?: typeof fetch;
+}
+
+export interface Failure {
+  index?: number;
+  what: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  origin?: string;
+  treeSize?: number;
+  previousTreeSize?: number;
+  range?: [number, number];
+  leaves: number;
+  inclusionChecked: number;
+  replayedFull: number;
+  rankingChecked: number;
+  withheld: number;
+  policiesSeen: number;
+  notes: string[];
+  failures: Failure[];
+}
+
+const b = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+/** Runs every check; never throws for a verification failure (network and usage errors do throw). */
+export async function verifyLog(o: VerifyOptions): Promise<VerifyReport> {
+  const client = new AuditClient(o.url, o.token, o.fetchImpl);
+  const report: VerifyReport = { ok: false, leaves: 0, inclusionChecked: 0, replayedFull: 0, rankingChecked: 0, withheld: 0, policiesSeen: 0, notes: [], failures: [] };
+  const fail = (what: string, index?: number) => report.failures.push(index === undefined ? { what } : { index, what });
+
+  const key = await client.publicKey();
+  const cp = await client.checkpoint();
+  report.origin = cp.origin;
+  report.treeSize = cp.treeSize;
+  const publicKey = publicKeyFromBase64(key.publicKey);
+  if (keyId(cp.origin, publicKey) !== key.keyId || cp.keyId !== key.keyId) fail('key ID does not match the origin and public key');
+  if (!verifyCheckpoint(cp.body, cp.signature, publicKey)) fail('checkpoint signature does not verify with the public key');
+  const parsed = checkpointFields(cp, fail);
+  if (report.failures.length > 0 || !parsed) return finish(report);
+
+  const state = o.statePath ? await loadState(o.statePath) : undefined;
+  if (state) await checkAgainstSaved(client, state, cp, key.publicKey, report, fail);
+
+  if (!client.hasToken) {
+    report.notes.push('no member token: leaves not downloaded (checkpoint and consistency only)');
+  } else {
+    await checkLeaves(client, cp, o, report, fail);
+  }
+  const result = finish(report);
+  if (result.ok && o.statePath) {
+    await saveState(o.statePath, {
+      url: o.url,
+      origin: cp.origin,
+      publicKey: key.publicKey,
+      checkpoint: { treeSize: cp.treeSize, rootHash: cp.rootHash, body: cp.body, signature: cp.signature },
+    });
+  }
+  return result;
+}
+
+function finish(report: VerifyReport): VerifyReport {
+  report.ok = report.failures.length === 0;
+  return report;
+}
+
+function checkpointFields(cp: CheckpointJson, fail: (w: string) => void) {
+  try {
+    const p = parseCheckpointBody(cp.body);
+    if (p.origin !== cp.origin || p.treeSize !== cp.treeSize || Buffer.from(p.rootHash).toString('base64') !== cp.rootHash) {
+      fail('checkpoint JSON fields differ from the signed body');
+    }
+    return p;
+  } catch (e) {
+    fail(`checkpoint body is malformed: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+async function checkAgainstSaved(
+  client: AuditClient,
+  state: SavedState,
+  cp: CheckpointJson,
+  publicKey: string,
+  report: VerifyReport,
+  fail: (w: string) => void,
+): Promise<void> {
+  report.previousTreeSize = state.checkpoint.treeSize;
+  if (state.origin !== cp.origin) return fail(`origin changed from ${state.origin} to ${cp.origin}`);
+  if (state.publicKey !== publicKey) return fail('the log signs with another key than last time (delete the state file only if the co-op announced a key change)');
+  const older = parseCheckpointBody(state.checkpoint.body);
+  const newer = parseCheckpointBody(cp.body);
+  let proof: Uint8Array[] = [];
+  if (older.treeSize > 0 && older.treeSize < newer.treeSize) {
+    proof = (await client.consistency(older.treeSize, newer.treeSize)).proof.map(b);
+  }
+  const check = checkCheckpointConsistency(older, newer, proof);
+  if (!check.ok) fail(`not consistent with the checkpoint saved last time (size ${older.treeSize}): ${check.reason} ${check.detail}`);
+}
+
+async function checkLeaves(
+  client: AuditClient,
+  cp: CheckpointJson,
+  o: VerifyOptions,
+  report: VerifyReport,
+  fail: (w: string, i?: number) => void,
+): Promise<void> {
+  const from = o.from ?? 0;
+  const to = Math.min(o.to ?? cp.treeSize, cp.treeSize);
+  report.range = [from, to];
+  if (from > to) return fail(`range start ${from} is beyond the checkpoint's tree size ${cp.treeSize}`);
+  const root = b(cp.rootHash);
+  const outcomes: LeafOutcome[] = [];
+  const activations = new Map<number, { hash: string; matching: unknown }>();
+  const decisions: { index: number; ref: NonNullable<LeafOutcome['policyRef']> }[] = [];
+
+  for (let next = from; next < to; ) {
+    const page = await client.decisions(next, Math.min(o.pageSize ?? 500, to - next));
+    const entries = page.decisions.filter((d) => d.index < to);
+    if (entries.length === 0) return fail(`the server returned no leaves from ${next} although the tree has ${to}`);
+    for (const [k, d] of entries.entries()) {
+      if (d.index !== next + k) return fail(`leaves out of order: expected ${next + k}, got ${d.index}`, d.index);
+    }
+    const checked = await mapLimit(entries, o.concurrency ?? 8, (d) => checkOne(client, d, cp.treeSize, root));
+    for (const [k, r] of checked.entries()) {
+      const index = entries[k].index;
+      outcomes.push(r);
+      report.leaves++;
+      r.failures.forEach((f) => fail(f, index));
+      if (r.withheld) report.withheld++;
+      if (r.replayed === 'full') report.replayedFull++;
+      if (r.replayed === 'ranking') report.rankingChecked++;
+      if (r.activation) activations.set(r.activation.version, r.activation);
+      if (r.policyRef) decisions.push({ index, ref: r.policyRef });
+    }
+    report.inclusionChecked += entries.length;
+    next += entries.length;
+  }
+  report.policiesSeen = activations.size;
+
+  if (from === 0 && to === cp.treeSize && to > 0) {
+    const tree = new MemoryNodeStore({ expectedLeaves: to });
+    tree.append(outcomes.map((r) => r.leafHash));
+    if (Buffer.compare(Buffer.from(tree.rootHash()), Buffer.from(root)) !== 0) fail('the root of all downloaded leaves is not the checkpoint root');
+  }
+  let unmatched = 0;
+  for (const { index, ref } of decisions) {
+    const act = activations.get(Number(ref.version));
+    if (!act) {
+      unmatched++;
+      continue;
+    }
+    if (act.hash !== ref.hash) fail(`decision names policy ${ref.version} with hash ${ref.hash}, the log activated ${act.hash}`, index);
+    else if (canonicalize(act.matching) !== canonicalize(ref.matching)) fail(`decision's matching parameters differ from policy ${ref.version} as activated`, index);
+  }
+  if (unmatched > 0) report.notes.push(`${unmatched} decisions name a policy whose activation is outside the range read`);
+}
+
+async function checkOne(client: AuditClient, d: DecisionJson, treeSize: number, root: Uint8Array): Promise<LeafOutcome> {
+  const r = checkLeaf(d);
+  const p = await client.inclusion(d.index, treeSize);
+  const inc = verifyInclusion({ index: d.index, treeSize, leafHash: r.leafHash, proof: p.proof.map(b), rootHash: root });
+  if (!inc.ok) r.failures.push(`inclusion proof does not verify against the checkpoint root: ${inc.reason}`);
+  return r;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
