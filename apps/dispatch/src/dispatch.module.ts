@@ -11,7 +11,9 @@ import { Sweeper } from './jobs/sweeper';
 import { MembersController } from './members/members.controller';
 import { MembersRepository } from './members/members.repository';
 import { MembersService } from './members/members.service';
+import { BatchDispatcher } from './offers/batch-dispatcher';
 import { DispatchService } from './offers/dispatch.service';
+import { DispatchSteps } from './offers/dispatch-steps';
 import { OfferDeadlineWorker } from './offers/offer-deadline.worker';
 import { OfferDeadlines } from './offers/offer-deadlines';
 import { OffersRepository } from './offers/offers.repository';
@@ -52,7 +54,9 @@ import { TripsService } from './trips/trips.service';
     OffersService,
     OfferDeadlines,
     OfferDeadlineWorker,
+    DispatchSteps,
     DispatchService,
+    BatchDispatcher,
     ...auditProviders,
     PresenceStore,
     PresenceReconciler,

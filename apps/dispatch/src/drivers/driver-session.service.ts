@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError } from '@coop/platform';
 import { MembersRepository } from '../members/members.repository';
-import { offerPayload } from '../offers/dispatch.service';
+import { offerPayload } from '../offers/offer-payload';
 import { OffersRepository } from '../offers/offers.repository';
 import { DriverAvailability } from '../presence/driver-presence';
 import { PresenceStore } from '../presence/presence.store';

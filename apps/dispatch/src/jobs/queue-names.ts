@@ -2,5 +2,6 @@
 export const queueNames = {
   offerDeadlines: 'offer-deadlines',
   dispatchSweep: 'dispatch-sweep',
+  dispatchBatch: 'dispatch-batch',
   tripEvents: 'trip-events',
 } as const;

@@ -36,7 +36,7 @@ export class Sweeper implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queues.queue(queueNames.dispatchSweep).upsertJobScheduler('sweep', { every: EVERY_MS }, { name: 'sweep' });
+    await this.queues.queue(queueNames.dispatchSweep).upsertJobScheduler('sweep', { every: EVERY_MS }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 1000 } });
     this.queues.work(queueNames.dispatchSweep, () => this.sweep(), 1);
   }
 

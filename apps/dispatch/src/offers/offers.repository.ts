@@ -101,6 +101,18 @@ export class OffersRepository {
     return rows[0] && toOffer(rows[0]);
   }
 
+  /** For each of the given trips, the drivers already asked. */
+  async driversAlreadyAskedFor(db: EntityManager, tripIds: readonly string[]): Promise<Map<string, string[]>> {
+    const asked = new Map(tripIds.map((id) => [id, [] as string[]]));
+    if (!tripIds.length) return asked;
+    const rows: { trip_id: string; driver_id: string }[] = await db.query(
+      `SELECT DISTINCT trip_id, driver_id FROM offers WHERE trip_id = ANY($1)`,
+      [tripIds],
+    );
+    for (const row of rows) asked.get(row.trip_id)?.push(row.driver_id);
+    return asked;
+  }
+
   /** Drivers who already had an offer for this trip: they are not asked twice. */
   async driversAlreadyAsked(db: EntityManager, tripId: string): Promise<string[]> {
     const rows: { driver_id: string }[] = await db.query(`SELECT DISTINCT driver_id FROM offers WHERE trip_id = $1`, [tripId]);

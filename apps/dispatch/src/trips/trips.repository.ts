@@ -115,7 +115,15 @@ export class TripsRepository {
     return rows[0] && toTrip(rows[0]);
   }
 
-  /** The driver's trip in a driving status, if any. */
+  /** Row-locks trips waiting for a driver, oldest first, skipping any another transaction holds. */
+  async lockWaiting(db: EntityManager, limit: number): Promise<Trip[]> {
+    const rows: TripRow[] = await db.query(
+      `SELECT * FROM trips WHERE status = 'requested' ORDER BY requested_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map(toTrip);
+  }
+
   /** The active trip of each of the given drivers, by driver id. */
   async activeForDrivers(db: EntityManager, driverIds: readonly string[]): Promise<Map<string, { tripId: string; riderId: string }>> {
     if (!driverIds.length) return new Map();
@@ -126,6 +134,7 @@ export class TripsRepository {
     return new Map(rows.map((r) => [r.driver_id, { tripId: r.id, riderId: r.rider_id }]));
   }
 
+  /** The driver's trip in a driving status, if any. */
   async activeForDriver(db: EntityManager, driverId: string): Promise<Trip | undefined> {
     const rows: TripRow[] = await db.query(
       `SELECT * FROM trips WHERE driver_id = $1 AND status IN ('matched', 'arrived', 'in_progress')`,
