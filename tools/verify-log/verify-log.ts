@@ -167,6 +167,7 @@ async function checkLeaves(
       if (r.withheld) report.withheld++;
       if (r.replayed === 'full') report.replayedFull++;
       if (r.replayed === 'ranking') report.rankingChecked++;
+      if (r.replayed === 'none' && r.policyRef) report.notes.push(`leaf ${index}: batch decision, replayable by auditors only`);
       if (r.activation) activations.set(r.activation.version, r.activation);
       if (r.policyRef) decisions.push({ index, ref: r.policyRef });
     }

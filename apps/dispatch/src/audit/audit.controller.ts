@@ -1,6 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { CurrentPrincipal, Principal, Public, parseInput } from '@coop/platform';
-import { consistencyQuerySchema, decisionsQuerySchema, proofParamsSchema, proofQuerySchema } from './audit.schemas';
+import { ApiDoc, CurrentPrincipal, Principal, Public, parseInput } from '@coop/platform';
+import {
+  checkpointResponse,
+  consistencyQuerySchema,
+  consistencyResponse,
+  decisionsQuerySchema,
+  decisionsResponse,
+  inclusionResponse,
+  proofParamsSchema,
+  proofQuerySchema,
+  publicKeyResponse,
+} from './audit.schemas';
 import { AuditService } from './audit.service';
 
 /**
@@ -12,24 +22,51 @@ import { AuditService } from './audit.service';
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
+  @ApiDoc({
+    tag: 'audit',
+    summary: 'The latest signed tree head of the dispatch log',
+    responses: { 200: { description: 'The checkpoint', schema: checkpointResponse } },
+    errors: ['AUDIT_CHECKPOINT_UNAVAILABLE'],
+  })
   @Public()
   @Get('checkpoint')
   checkpoint() {
     return this.audit.checkpoint();
   }
 
+  @ApiDoc({
+    tag: 'audit',
+    summary: 'The Ed25519 key that signs checkpoints',
+    responses: { 200: { description: 'The public key', schema: publicKeyResponse } },
+  })
   @Public()
   @Get('public-key')
   publicKey() {
     return this.audit.publicKey();
   }
 
+  @ApiDoc({
+    tag: 'audit',
+    summary: 'Log leaves in order, as the caller may see them',
+    description: 'Every member sees every leaf in its public form; drivers also see their own snapshot in decisions about them; auditors (admin) get the full records.',
+    query: decisionsQuerySchema,
+    responses: { 200: { description: 'A page of leaves', schema: decisionsResponse } },
+    errors: ['AUDIT_TREE_SIZE_OUT_OF_RANGE'],
+  })
   @Get('decisions')
   decisions(@Query() query: unknown, @CurrentPrincipal() principal: Principal) {
     const { from, limit } = parseInput(decisionsQuerySchema, query);
     return this.audit.decisions(from, limit, principal);
   }
 
+  @ApiDoc({
+    tag: 'audit',
+    summary: 'Inclusion proof of a leaf (RFC 9162 section 2.1.3)',
+    params: { index: proofParamsSchema.shape.index },
+    query: proofQuerySchema,
+    responses: { 200: { description: 'The proof; treeSize defaults to the latest checkpoint', schema: inclusionResponse } },
+    errors: ['AUDIT_INDEX_OUT_OF_RANGE', 'AUDIT_TREE_SIZE_OUT_OF_RANGE', 'AUDIT_CHECKPOINT_UNAVAILABLE'],
+  })
   @Public()
   @Get('decisions/:index/proof')
   proof(@Param() params: unknown, @Query() query: unknown) {
@@ -38,6 +75,13 @@ export class AuditController {
     return this.audit.inclusion(index, treeSize);
   }
 
+  @ApiDoc({
+    tag: 'audit',
+    summary: 'Consistency proof between two tree sizes (RFC 9162 section 2.1.4)',
+    query: consistencyQuerySchema,
+    responses: { 200: { description: 'The proof; to defaults to the latest checkpoint', schema: consistencyResponse } },
+    errors: ['AUDIT_TREE_SIZE_OUT_OF_RANGE', 'AUDIT_CHECKPOINT_UNAVAILABLE'],
+  })
   @Public()
   @Get('consistency')
   consistency(@Query() query: unknown) {

@@ -28,3 +28,33 @@ export const consistencyQuerySchema = z
     to: count.optional(),
   })
   .refine((q) => q.to === undefined || q.from <= q.to, { message: 'from must not exceed to', path: ['from'] });
+
+// Response shapes, for the reference at /docs.
+const base64 = z.string().describe('standard base64');
+export const checkpointResponse = z.object({
+  origin: z.string(),
+  treeSize: z.number().int(),
+  rootHash: base64,
+  timestamp: z.string().describe('ISO 8601 UTC, also the body\'s "timestamp" extension line'),
+  body: z.string().describe('the signed text, C2SP tlog-checkpoint layout'),
+  signature: base64.describe('Ed25519 over the UTF-8 bytes of body'),
+  keyId: z.string().describe('C2SP signed-note key ID of (origin, public key), 8 hex digits'),
+});
+export const publicKeyResponse = z.object({ algorithm: z.literal('ed25519'), publicKey: base64, keyId: z.string(), origin: z.string() });
+export const decisionsResponse = z.object({
+  treeSize: z.number().int(),
+  from: z.number().int(),
+  next: z.number().int().optional(),
+  decisions: z.array(
+    z.object({
+      index: z.number().int(),
+      leaf: z.looseObject({}).nullable().describe('the logged document: ids pseudonymized, positions as H3 cells'),
+      leafHash: base64.describe('SHA-256(0x00 || RFC 8785 bytes of leaf)'),
+      disclosure: z.object({ salt: base64, record: z.looseObject({}) }).optional().describe('auditors (admin) only: the full record sealed in the leaf'),
+      viewer: z.object({ pseudonym: z.string(), snapshot: z.looseObject({}) }).optional().describe('a driver named in the decision: their pseudonym and own snapshot'),
+      withheld: z.string().optional(),
+    }),
+  ),
+});
+export const inclusionResponse = z.object({ index: z.number().int(), treeSize: z.number().int(), leafHash: base64, proof: z.array(base64) });
+export const consistencyResponse = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(base64) });
