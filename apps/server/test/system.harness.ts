@@ -70,6 +70,17 @@ export class TestSystem {
     this.url = `http://127.0.0.1:${address.port}`;
   }
 
+  /**
+   * A second process of the same deployment: its own app (own in-memory supply view, own
+   * sockets) on the same database and Redis prefix. Stop it with `crash()`; `stop()` on the
+   * first system cleans up both.
+   */
+  async peer(): Promise<TestSystem> {
+    const peer = new TestSystem(this.config, async () => undefined);
+    await peer.boot();
+    return peer;
+  }
+
   /** Stops the app the way a crash would, leaving the database and Redis as they are. */
   async crash(): Promise<void> {
     for (const s of this.sockets.splice(0)) s.disconnect();
