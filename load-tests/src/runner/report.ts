@@ -1,0 +1,198 @@
+import { execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { BaselineOutcome } from './baselines';
+import { LatencySummary } from './latency';
+import { Scenario } from './scenario';
+import { SystemOutcome } from './system-run';
+
+export interface Check {
+  name: string;
+  limit: number;
+  value: number;
+  pass: boolean;
+}
+
+/** The run's figures, as written to load-tests/results/<scenario>-<time>.json. */
+export interface RunReport {
+  scenario: Scenario;
+  command: string;
+  url: string;
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string };
+  gitCommit: string;
+  baselines?: BaselineOutcome;
+  latencyMs: { requestToOffer: LatencySummary; acceptToRider: LatencySummary; fixAck: LatencySummary; quote: LatencySummary; tripRequestHttp: LatencySummary };
+  counts: {
+    requestsScheduled: number;
+    requestsSent: number;
+    requestsFailed: number;
+    arrivalsWithoutFreeRider: number;
+    achievedRatePerSecond: number;
+    offersReceived: number;
+    requestsWithoutOffer: number;
+    offersLost: number;
+    declinedBusy: number;
+    matched: number;
+    completed: number;
+    unfulfilled: number;
+    cancelled: number;
+    stuck: number;
+    disconnects: number;
+    operations: number;
+    errors: number;
+    errorRate: number;
+  };
+  errorsByCode: Record<string, number>;
+  /** System p50 over the matching baseline's p50 (issue 8: request-to-offer at most 2x the floor). */
+  ratios?: { requestToOfferOverFloorP50: number; fixAckOverEchoP50: number };
+  checks: Check[];
+  pass: boolean;
+}
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
+
+export function buildReport(input: {
+  scenario: Scenario;
+  command: string;
+  url: string;
+  startedAt: Date;
+  baselines?: BaselineOutcome;
+  system: SystemOutcome;
+}): RunReport {
+  const { scenario: s, system } = input;
+  const m = system.metrics;
+  const latencyMs = {
+    requestToOffer: m.requestToOffer.summary(),
+    acceptToRider: m.acceptToRider.summary(),
+    fixAck: m.fixAck.summary(),
+    quote: m.quote.summary(),
+    tripRequestHttp: m.tripRequest.summary(),
+  };
+  const errors = m.errorCount;
+  const errorRate = m.operations > 0 ? errors / m.operations : 0;
+  const check = (name: string, limit: number, value: number): Check => ({ name, limit, value, pass: value <= limit });
+  const checks = [
+    check('request to offer p99 (ms)', s.thresholds.requestToOfferP99Ms, latencyMs.requestToOffer.p99),
+    check('accept to rider notified p99 (ms)', s.thresholds.acceptToRiderP99Ms, latencyMs.acceptToRider.p99),
+    check('location fix ack p99 (ms)', s.thresholds.fixAckP99Ms, latencyMs.fixAck.p99),
+    check('error rate', s.thresholds.errorRate, errorRate),
+    check('requests without an offer', 0, system.withoutOffer),
+    check('arrivals skipped for want of a free rider', 0, m.arrivalsWithoutFreeRider),
+    check('offers lost', 0, system.offersLost),
+    check('trips stuck', 0, system.stuck),
+  ];
+  const cpuList = cpus();
+  return {
+    scenario: s,
+    command: input.command,
+    url: input.url,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpuList.length,
+      cpuModel: cpuList[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      platform: `${process.platform} ${process.arch}`,
+      node: process.version,
+    },
+    gitCommit: gitCommit(),
+    baselines: input.baselines,
+    latencyMs,
+    counts: {
+      requestsScheduled: m.requestsScheduled,
+      requestsSent: m.requestsSent,
+      requestsFailed: m.requestsFailed,
+      arrivalsWithoutFreeRider: m.arrivalsWithoutFreeRider,
+      achievedRatePerSecond: Math.round(system.achievedRatePerSecond * 100) / 100,
+      offersReceived: m.offersReceived,
+      requestsWithoutOffer: system.withoutOffer,
+      offersLost: system.offersLost,
+      declinedBusy: m.declinedBusy,
+      matched: m.matched,
+      completed: m.completed,
+      unfulfilled: system.unfulfilled,
+      cancelled: system.cancelled,
+      stuck: system.stuck,
+      disconnects: m.disconnects,
+      operations: m.operations,
+      errors,
+      errorRate,
+    },
+    errorsByCode: Object.fromEntries(m.errors),
+    ratios: input.baselines && {
+      requestToOfferOverFloorP50: ratio(latencyMs.requestToOffer.p50, input.baselines.floor.p50),
+      fixAckOverEchoP50: ratio(latencyMs.fixAck.p50, input.baselines.echo.p50),
+    },
+    checks,
+    pass: checks.every((c) => c.pass),
+  };
+}
+
+const row = (name: string, l: LatencySummary) => `| ${name} | ${l.count} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} |`;
+
+/** The same report for people: tables of latencies, counts and checks. */
+export function renderMarkdown(r: RunReport): string {
+  const s = r.scenario;
+  const lines = [
+    `# Load run: ${s.name} (${r.pass ? 'pass' : 'FAIL'})`,
+    '',
+    `- command: \`${r.command}\``,
+    `- date: ${r.startedAt} to ${r.finishedAt}; commit ${r.gitCommit}`,
+    `- machine: ${r.machine.cpus} x ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, ${r.machine.platform}, Node ${r.machine.node}; load generator on the same machine`,
+    `- load: ${s.drivers} drivers (a fix every ${s.fixIntervalSeconds} s), ${s.requestsPerSecond} requests/s for ${s.durationSeconds} s (achieved ${r.counts.achievedRatePerSecond}/s), think time ${s.thinkTimeMs[0]}-${s.thinkTimeMs[1]} ms, time scale ${s.timeScale}x`,
+    '',
+    'Latency in ms, from each message\'s intended send time (open model):',
+    '',
+    '| measure | count | p50 | p95 | p99 | max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    row('trip request to offer on the driver\'s socket', r.latencyMs.requestToOffer),
+    row('accept to rider notified (matched)', r.latencyMs.acceptToRider),
+    row('location fix ack', r.latencyMs.fixAck),
+    row('quote (HTTP)', r.latencyMs.quote),
+    row('trip request (HTTP answer)', r.latencyMs.tripRequestHttp),
+  ];
+  if (r.baselines) {
+    lines.push(row('baseline: bare socket.io echo', r.baselines.echo), row('baseline: HTTP commit one row + one socket.io push', r.baselines.floor));
+    lines.push(
+      '',
+      `Ratios (p50): request-to-offer / floor = ${r.ratios!.requestToOfferOverFloorP50}; fix ack / echo = ${r.ratios!.fixAckOverEchoP50}` +
+        (r.baselines.errors ? ` (baseline errors: ${r.baselines.errors})` : ''),
+    );
+  }
+  const c = r.counts;
+  lines.push(
+    '',
+    '| count | value |',
+    '| --- | ---: |',
+    ...(
+      [
+        ['requests sent / scheduled', `${c.requestsSent} / ${c.requestsScheduled}`],
+        ['requests failed', c.requestsFailed],
+        ['arrivals skipped: every rider of the pool on a trip (generator shortfall)', c.arrivalsWithoutFreeRider],
+        ['offers received', c.offersReceived],
+        ['requests without an offer', c.requestsWithoutOffer],
+        ['offers lost (server offer count - offers received)', c.offersLost],
+        ['offers to a busy driver (declined)', c.declinedBusy],
+        ['matched / completed', `${c.matched} / ${c.completed}`],
+        ['unfulfilled / cancelled', `${c.unfulfilled} / ${c.cancelled}`],
+        ['trips stuck after the drain', c.stuck],
+        ['socket disconnects', c.disconnects],
+        ['errors / operations', `${c.errors} / ${c.operations} (${(c.errorRate * 100).toFixed(3)} %)`],
+      ] as const
+    ).map(([k, v]) => `| ${k} | ${v} |`),
+  );
+  if (Object.keys(r.errorsByCode).length) {
+    lines.push('', 'Errors:', '', ...Object.entries(r.errorsByCode).map(([k, v]) => `- ${k}: ${v}`));
+  }
+  lines.push('', '| check | limit | value | |', '| --- | ---: | ---: | --- |', ...r.checks.map((k) => `| ${k.name} | ${k.limit} | ${Number(k.value.toFixed(4))} | ${k.pass ? 'pass' : 'FAIL'} |`));
+  return lines.join('\n') + '\n';
+}

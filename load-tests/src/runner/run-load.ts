@@ -1,0 +1,28 @@
+import { BaselineOutcome, runBaselines } from './baselines';
+import { RunReport, buildReport } from './report';
+import { Scenario } from './scenario';
+import { runSystem } from './system-run';
+
+export interface LoadRunOptions {
+  url: string;
+  admin: { email: string; password: string };
+  /** A running baseline server; without one the run has no baselines. */
+  baselineUrl?: string;
+  command: string;
+  seed?: number;
+  say: (line: string) => void;
+  progressEveryMs?: number;
+}
+
+/** Baselines first (so they do not compete with the system for the CPU), then the system. */
+export async function runLoad(scenario: Scenario, o: LoadRunOptions): Promise<RunReport> {
+  const startedAt = new Date();
+  let baselines: BaselineOutcome | undefined;
+  if (o.baselineUrl) {
+    o.say(`baselines: echo at ${scenario.baselines.echoPerSecond}/s and floor at ${scenario.baselines.floorPerSecond}/s for ${scenario.baselines.durationSeconds} s each`);
+    baselines = await runBaselines(o.baselineUrl, scenario.baselines);
+    o.say(`baselines: echo p50 ${baselines.echo.p50} ms p99 ${baselines.echo.p99} ms; floor p50 ${baselines.floor.p50} ms p99 ${baselines.floor.p99} ms`);
+  }
+  const system = await runSystem(scenario, { url: o.url, admin: o.admin, seed: o.seed ?? 1, say: o.say, progressEveryMs: o.progressEveryMs });
+  return buildReport({ scenario, command: o.command, url: o.url, startedAt, baselines, system });
+}

@@ -1,0 +1,43 @@
+import { LatencyRecorder } from './latency';
+
+/** Everything a system run counts and times; the report is made from it. */
+export class RunMetrics {
+  readonly requestToOffer = new LatencyRecorder();
+  readonly acceptToRider = new LatencyRecorder();
+  readonly fixAck = new LatencyRecorder();
+  readonly quote = new LatencyRecorder();
+  readonly tripRequest = new LatencyRecorder();
+
+  /** On between the first scheduled arrival and the end of the drain. */
+  measuring = false;
+  requestsScheduled = 0;
+  /** Arrivals that found every rider of the pool still on a trip: the generator's shortfall, not the system's. */
+  arrivalsWithoutFreeRider = 0;
+  requestsSent = 0;
+  requestsFailed = 0;
+  offersReceived = 0;
+  declinedBusy = 0;
+  matched = 0;
+  completed = 0;
+  disconnects = 0;
+  /** Calls that got an answer, ok or not: the error rate's denominator. */
+  operations = 0;
+  readonly errors = new Map<string, number>();
+
+  /** A refused or failed call, counted by where it happened and its code. */
+  error(during: string, code: string): void {
+    const key = `${during}: ${code}`;
+    this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+    this.operations++;
+  }
+
+  ok(): void {
+    this.operations++;
+  }
+
+  get errorCount(): number {
+    let n = 0;
+    for (const v of this.errors.values()) n += v;
+    return n;
+  }
+}

@@ -1,0 +1,82 @@
+import { TripStatus, terminalStatuses } from '../sim';
+import { RunMetrics } from './run-metrics';
+
+/** What the run knows about one trip, from the rider's and the drivers' sides. */
+export interface TripRecord {
+  tripId: string;
+  /** When the rider's request was meant to be sent (the schedule's time, not the actual one). */
+  requestIntendedAtMs?: number;
+  firstOfferAtMs?: number;
+  offersSeen: number;
+  acceptSentAtMs?: number;
+  riderMatchedAtMs?: number;
+  lastStatus?: TripStatus;
+  offerTimed: boolean;
+  acceptTimed: boolean;
+}
+
+/**
+ * Joins the events of each trip, whichever side sees them first (an offer may reach the
+ * driver's socket before the rider's HTTP answer names the trip), and records each latency
+ * once both of its ends are known.
+ */
+export class TripTracker {
+  private readonly trips = new Map<string, TripRecord>();
+
+  constructor(private readonly metrics: RunMetrics) {}
+
+  private get(tripId: string): TripRecord {
+    let record = this.trips.get(tripId);
+    if (!record) {
+      record = { tripId, offersSeen: 0, offerTimed: false, acceptTimed: false };
+      this.trips.set(tripId, record);
+    }
+    return record;
+  }
+
+  requested(tripId: string, intendedAtMs: number): void {
+    this.get(tripId).requestIntendedAtMs = intendedAtMs;
+    this.settle(tripId);
+  }
+
+  offerReceived(tripId: string, atMs: number): void {
+    const r = this.get(tripId);
+    r.offersSeen++;
+    r.firstOfferAtMs ??= atMs;
+    this.settle(tripId);
+  }
+
+  acceptSent(tripId: string, atMs: number): void {
+    this.get(tripId).acceptSentAtMs ??= atMs;
+    this.settle(tripId);
+  }
+
+  riderUpdate(tripId: string, status: TripStatus, atMs: number): void {
+    const r = this.get(tripId);
+    if (!r.lastStatus || !terminalStatuses.has(r.lastStatus)) r.lastStatus = status;
+    if (status === 'matched') r.riderMatchedAtMs ??= atMs;
+    this.settle(tripId);
+  }
+
+  private settle(tripId: string): void {
+    const r = this.get(tripId);
+    if (!r.offerTimed && r.requestIntendedAtMs !== undefined && r.firstOfferAtMs !== undefined) {
+      r.offerTimed = true;
+      this.metrics.requestToOffer.record(r.firstOfferAtMs - r.requestIntendedAtMs);
+    }
+    if (!r.acceptTimed && r.acceptSentAtMs !== undefined && r.riderMatchedAtMs !== undefined) {
+      r.acceptTimed = true;
+      this.metrics.acceptToRider.record(r.riderMatchedAtMs - r.acceptSentAtMs);
+    }
+  }
+
+  /** The trips this run requested (not ones a bot heard of from an earlier run). */
+  requestedTrips(): TripRecord[] {
+    return [...this.trips.values()].filter((r) => r.requestIntendedAtMs !== undefined);
+  }
+
+  /** Requested trips whose rider has not yet been told an end (completed, cancelled, unfulfilled). */
+  openCount(): number {
+    return this.requestedTrips().filter((r) => !r.lastStatus || !terminalStatuses.has(r.lastStatus)).length;
+  }
+}
