@@ -44,6 +44,7 @@ export interface RunReport {
     errorRate: number;
   };
   errorsByCode: Record<string, number>;
+  firstErrors: Array<{ at: string; what: string }>;
   /** System p50 over the matching baseline's p50 (issue 8: request-to-offer at most 2x the floor). */
   ratios?: { requestToOfferOverFloorP50: number; fixAckOverEchoP50: number };
   checks: Check[];
@@ -128,6 +129,7 @@ export function buildReport(input: {
       errorRate,
     },
     errorsByCode: Object.fromEntries(m.errors),
+    firstErrors: m.firstErrors,
     ratios: input.baselines && {
       requestToOfferOverFloorP50: ratio(latencyMs.requestToOffer.p50, input.baselines.floor.p50),
       fixAckOverEchoP50: ratio(latencyMs.fixAck.p50, input.baselines.echo.p50),
@@ -192,6 +194,7 @@ export function renderMarkdown(r: RunReport): string {
   );
   if (Object.keys(r.errorsByCode).length) {
     lines.push('', 'Errors:', '', ...Object.entries(r.errorsByCode).map(([k, v]) => `- ${k}: ${v}`));
+    lines.push('', 'First errors:', '', ...r.firstErrors.map((e) => `- ${e.at} ${e.what}`));
   }
   lines.push('', '| check | limit | value | |', '| --- | ---: | ---: | --- |', ...r.checks.map((k) => `| ${k.name} | ${k.limit} | ${Number(k.value.toFixed(4))} | ${k.pass ? 'pass' : 'FAIL'} |`));
   return lines.join('\n') + '\n';

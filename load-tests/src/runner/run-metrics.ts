@@ -23,10 +23,13 @@ export class RunMetrics {
   /** Calls that got an answer, ok or not: the error rate's denominator. */
   operations = 0;
   readonly errors = new Map<string, number>();
+  /** The first few errors with their time, to tell a burst from a trickle. */
+  readonly firstErrors: Array<{ at: string; what: string }> = [];
 
   /** A refused or failed call, counted by where it happened and its code. */
   error(during: string, code: string): void {
-    const key = `${during}: ${code}`;
+    const key = `${this.measuring ? '' : 'outside the measured window: '}${during}: ${code}`;
+    if (this.firstErrors.length < 20) this.firstErrors.push({ at: new Date().toISOString(), what: key });
     this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
     this.operations++;
   }

@@ -1,0 +1,54 @@
+import { ADMIN, TestSystem } from '../../../apps/server/test/system.harness';
+import { createTestDatabase } from '@coop/testing';
+import { BaselineServer, startBaselineServer } from '../baseline/baseline-server';
+import { RunReport } from './report';
+import { runLoad } from './run-load';
+import { loadScenarios } from './scenario';
+
+jest.setTimeout(240_000);
+
+describe('the smoke load scenario', () => {
+  let system: TestSystem;
+  let baseline: BaselineServer;
+  let dropFloor: () => Promise<void>;
+  let report: RunReport;
+
+  beforeAll(async () => {
+    system = await TestSystem.start();
+    const floor = await createTestDatabase();
+    dropFloor = floor.drop;
+    baseline = await startBaselineServer({ databaseUrl: floor.url });
+    const smoke = loadScenarios().smoke;
+    report = await runLoad(smoke, { url: system.url, admin: ADMIN, baselineUrl: baseline.url, command: 'jest smoke.int-spec', say: () => undefined });
+  });
+  afterAll(async () => {
+    await baseline?.close();
+    await dropFloor?.();
+    await system?.stop();
+  });
+
+  it('sends every scheduled request without an error, and every request gets an offer', () => {
+    expect(report.counts.requestsScheduled).toBeGreaterThan(0);
+    expect(report.counts.requestsSent).toBe(report.counts.requestsScheduled);
+    expect(report.errorsByCode).toEqual({});
+    expect(report.counts.errors).toBe(0);
+    expect(report.counts.requestsWithoutOffer).toBe(0);
+    expect(report.latencyMs.requestToOffer.count).toBe(report.counts.requestsSent);
+  });
+
+  it('loses no offer, leaves no trip stuck, and the drivers complete every trip', async () => {
+    expect(report.counts.offersLost).toBe(0);
+    expect(report.counts.stuck).toBe(0);
+    expect(report.counts.completed).toBe(report.counts.requestsSent);
+    const rows = await system.sql<{ status: string; n: string }>('SELECT status, count(*) AS n FROM trips GROUP BY status');
+    expect(rows).toEqual([{ status: 'completed', n: String(report.counts.requestsSent) }]);
+  });
+
+  it('measures both baselines and the location fix acks in the same run', () => {
+    expect(report.baselines!.echo.count).toBeGreaterThan(0);
+    expect(report.baselines!.floor.count).toBeGreaterThan(0);
+    expect(report.baselines!.errors).toBe(0);
+    expect(report.latencyMs.fixAck.count).toBeGreaterThan(0);
+    expect(report.ratios!.requestToOfferOverFloorP50).toBeGreaterThan(0);
+  });
+});
