@@ -72,6 +72,56 @@ function toBalance(row: BalanceRow): AccountBalance {
 }
 
 /**
+ * One append in one statement, so one round trip and its own (implicit) transaction: the
+ * entry, its accounts, its postings and, for two-phase entries, the hold state row. When the
+ * id is taken, ON CONFLICT leaves `t` empty and nothing else is written (each later insert is
+ * gated on `t`); a concurrent append of the same id waits on the unique key, then sees it.
+ * The deferred balance trigger runs at the statement's commit, so a refusal rolls back all.
+ * Foreign keys are checked at the end of the statement, after every CTE has inserted.
+ */
+const APPEND = `
+  WITH t AS (
+    INSERT INTO ledger_transactions (id, kind, metadata, reverses, pending_id) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (id) DO NOTHING RETURNING seq, posted_at
+  ), a AS (
+    INSERT INTO ledger_accounts (id, currency, kind, member_id)
+    SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) WHERE EXISTS (SELECT 1 FROM t)
+    ON CONFLICT (id) DO NOTHING
+  ), p AS (
+    INSERT INTO ledger_postings (transaction_id, index, account_id, currency, amount, pending)
+    SELECT $1, * FROM unnest($10::int[], $11::text[], $12::text[], $13::bigint[], $14::boolean[]) WHERE EXISTS (SELECT 1 FROM t)
+  ), h AS (
+    INSERT INTO ledger_hold_states (hold_id, state, transaction_id)
+    SELECT $15, $16, $1 WHERE $16::text IS NOT NULL AND EXISTS (SELECT 1 FROM t)
+  )
+  SELECT seq, posted_at FROM t`;
+
+function appendParameters(tx: JournalTransaction): unknown[] {
+  const accounts = new Map(tx.postings.map((p) => [p.accountId, p.amount.currency]));
+  const ids = [...accounts.keys()].sort();
+  const holdState =
+    tx.kind === 'payment.hold' ? ['pending', tx.id] : tx.pendingId !== undefined ? [tx.kind === 'payment.capture' ? 'posted' : 'voided', tx.pendingId] : [null, null];
+  return [
+    tx.id,
+    tx.kind,
+    tx.metadata,
+    tx.reverses ?? null,
+    tx.pendingId ?? null,
+    ids,
+    ids.map((id) => accounts.get(id)),
+    ids.map((id) => parseAccountId(id).kind),
+    ids.map((id) => accountMember(parseAccountId(id)) ?? null),
+    tx.postings.map((_, i) => i),
+    tx.postings.map((p) => p.accountId),
+    tx.postings.map((p) => p.amount.currency),
+    tx.postings.map((p) => p.amount.amount.toString()),
+    tx.postings.map((p) => p.pending === true),
+    holdState[1],
+    holdState[0],
+  ];
+}
+
+/**
  * The journal in PostgreSQL. Appends are idempotent by transaction id (INSERT .. ON CONFLICT
  * DO NOTHING, then a content comparison); the database refuses what does not balance (a
  * deferred constraint trigger), posts in another currency than the account's (a foreign
@@ -87,58 +137,19 @@ export class LedgerRepository {
    * LEDGER.IDEMPOTENCY_CONFLICT otherwise; database refusals come back as LEDGER.* errors.
    */
   async append(tx: JournalTransaction): Promise<AppendResult> {
+    let inserted: Array<{ seq: string; posted_at: Date }>;
     try {
-      return await this.db.transaction('READ COMMITTED', (m) => this.appendIn(m, tx));
+      inserted = await this.db.query(APPEND, appendParameters(tx));
     } catch (error) {
       throw translate(error, tx);
     }
-  }
-
-  private async appendIn(m: EntityManager, tx: JournalTransaction): Promise<AppendResult> {
-    // Two appends of one id at once: the second waits on the first's unique key, then sees it.
-    const inserted: Array<{ seq: string; posted_at: Date }> = await m.query(
-      `INSERT INTO ledger_transactions (id, kind, metadata, reverses, pending_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO NOTHING RETURNING seq, posted_at`,
-      [tx.id, tx.kind, tx.metadata, tx.reverses ?? null, tx.pendingId ?? null],
-    );
-    if (inserted.length === 0) {
-      const existing = await this.find(tx.id, m);
-      if (!existing) throw new Error(`transaction ${tx.id} conflicted but cannot be read`);
-      checkIdempotency(existing.tx, tx);
-      return { outcome: 'duplicate', stored: existing };
+    if (inserted.length === 1) {
+      return { outcome: 'new', stored: { tx, seq: BigInt(inserted[0]!.seq), postedAt: inserted[0]!.posted_at } };
     }
-    const accounts = new Map(tx.postings.map((p) => [p.accountId, p.amount.currency]));
-    const ids = [...accounts.keys()].sort();
-    await m.query(
-      `INSERT INTO ledger_accounts (id, currency, kind, member_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT (id) DO NOTHING`,
-      [
-        ids,
-        ids.map((id) => accounts.get(id)),
-        ids.map((id) => parseAccountId(id).kind),
-        ids.map((id) => accountMember(parseAccountId(id)) ?? null),
-      ],
-    );
-    await m.query(
-      `INSERT INTO ledger_postings (transaction_id, index, account_id, currency, amount, pending)
-       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::bigint[], $6::boolean[])`,
-      [
-        tx.id,
-        tx.postings.map((_, i) => i),
-        tx.postings.map((p) => p.accountId),
-        tx.postings.map((p) => p.amount.currency),
-        tx.postings.map((p) => p.amount.amount.toString()),
-        tx.postings.map((p) => p.pending === true),
-      ],
-    );
-    if (tx.kind === 'payment.hold') {
-      await m.query(`INSERT INTO ledger_hold_states (hold_id, state, transaction_id) VALUES ($1, 'pending', $1)`, [tx.id]);
-    } else if (tx.pendingId !== undefined) {
-      const state = tx.kind === 'payment.capture' ? 'posted' : 'voided';
-      await m.query(`INSERT INTO ledger_hold_states (hold_id, state, transaction_id) VALUES ($1, $2, $3)`, [tx.pendingId, state, tx.id]);
-    }
-    const stored = await this.find(tx.id, m);
-    return { outcome: 'new', stored: stored! };
+    const existing = await this.find(tx.id);
+    if (!existing) throw new Error(`transaction ${tx.id} conflicted but cannot be read`);
+    checkIdempotency(existing.tx, tx);
+    return { outcome: 'duplicate', stored: existing };
   }
 
   /** One transaction by id, with its postings in order. */
