@@ -119,4 +119,28 @@ describe('the fare ledger end to end', () => {
     expect(junk).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     expect(await system.http('GET', '/v1/members/me/statement')).toMatchObject({ status: 401 });
   });
+
+  // Last in the file: it changes the fare policy for every later quote.
+  it('charges the cancellation fee per policy when the rider cancels after a match', async () => {
+    await system.useFarePolicy({ cancellation: { graceSeconds: 0, commissionApplies: false } });
+    const driver = await system.onlineDriver(area(2));
+    const rider = await system.member('rider');
+    const { tripId } = await system.requestTrip(rider, area(2), { lat: area(2).lat + 0.015, lng: area(2).lng - 0.01 });
+    const offer = await driver.socket.next('offer', (o) => o.tripId === tripId);
+    expect(await driver.socket.call('offer:accept', { offerId: offer.offerId })).toMatchObject({ ok: true });
+    // The fee is due strictly after the grace period: let a second pass after the match.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await system.http('POST', `/v1/trips/${tripId}/cancel`, { token: rider.token, body: {} })).toMatchObject({ status: 200 });
+    await system.untilPosted(`trip:${tripId}:cancelled`);
+
+    const riderStatement = await system.http('GET', '/v1/members/me/statement', { token: rider.token });
+    expect(riderStatement.body.accounts).toEqual([expect.objectContaining({ closing: { amount: 500, currency: 'CAD' } })]);
+    expect(riderStatement.body.entries).toEqual([
+      expect.objectContaining({ transactionId: `trip:${tripId}:cancelled`, kind: 'trip.cancelled', tripId, details: expect.objectContaining({ reason: 'charged' }) }),
+    ]);
+    const driverStatement = await system.http('GET', '/v1/members/me/statement', { token: driver.token });
+    expect(driverStatement.body.accounts).toEqual([expect.objectContaining({ accountId: `driver:${driver.memberId}:payable`, closing: { amount: -500, currency: 'CAD' } })]);
+    const trial = await system.http('GET', '/v1/ledger/trial-balance', { token: await system.token(ADMIN.email, ADMIN.password) });
+    expect(trial.body.totals).toEqual([expect.objectContaining({ currency: 'CAD', balanced: true })]);
+  });
 });

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import type { MatchingPolicy } from '@coop/matching';
+import type { FarePolicy } from '@coop/money';
 import { AppConfig, createApp, loadConfig } from '@coop/platform';
 import { PolicyDocument, policyHash } from '@coop/policy';
 import { createTestDatabase, testRedisUrl } from '@coop/testing';
@@ -213,6 +214,29 @@ export class TestSystem {
       ...current.document,
       title: `${current.document.title.replace(/ \(test version \d+\)$/, '')} (test version ${version})`,
       matching: { ...current.document.matching, ...changes },
+    };
+    await this.sql('INSERT INTO policies (version, hash, document, effective_at) VALUES ($1, $2, $3, now())', [
+      version, policyHash(document), document,
+    ]);
+    const policy = this.nest.get(PolicyService);
+    await policy.refresh();
+    if (policy.inForce().version !== version) throw new Error(`policy ${version} is not in force`);
+    return version;
+  }
+
+  /**
+   * Puts a new policy version in force now whose fare rules are the in-force ones with these
+   * changes (e.g. no cancellation grace period), for trips quoted from now on.
+   */
+  async useFarePolicy(changes: Partial<FarePolicy>): Promise<number> {
+    const [current] = await this.sql<{ version: number; document: PolicyDocument }>(
+      'SELECT version, document FROM policies ORDER BY version DESC LIMIT 1',
+    );
+    const version = current.version + 1;
+    const document: PolicyDocument = {
+      ...current.document,
+      title: `${current.document.title.replace(/ \(test version \d+\)$/, '')} (test version ${version})`,
+      fares: { ...current.document.fares, ...changes },
     };
     await this.sql('INSERT INTO policies (version, hash, document, effective_at) VALUES ($1, $2, $3, now())', [
       version, policyHash(document), document,
