@@ -1,0 +1,40 @@
+import { createDataSource } from '@coop/platform';
+import { createTestDatabase } from '@coop/testing';
+import { Ledger1763900000100 } from '../../../libs/platform/src/database/migrations/1763900000100-ledger';
+
+jest.setTimeout(30_000);
+
+const LEDGER_TABLES = ['ledger_accounts', 'ledger_hold_states', 'ledger_postings', 'ledger_transactions'];
+
+describe('the ledger migration', () => {
+  it('is reversible: down removes every ledger table and function, up brings them back working', async () => {
+    const database = await createTestDatabase();
+    const db = createDataSource({ url: database.url });
+    await db.initialize();
+    const runner = db.createQueryRunner();
+    try {
+      const tables = async () =>
+        (await db.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'ledger\\_%' ORDER BY tablename`)).map((r: { tablename: string }) => r.tablename);
+      const functions = async () =>
+        (await db.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'ledger\\_%' ORDER BY proname`)).map((r: { proname: string }) => r.proname);
+      expect(await tables()).toEqual(LEDGER_TABLES);
+      await new Ledger1763900000100().down(runner);
+      expect(await tables()).toEqual([]);
+      expect(await functions()).toEqual([]);
+      await new Ledger1763900000100().up(runner);
+      expect(await tables()).toEqual(LEDGER_TABLES);
+      expect(await functions()).toEqual(['ledger_check_balanced', 'ledger_hold_state_follows']);
+      // Working again: an unbalanced raw entry is still refused.
+      await runner.startTransaction();
+      await runner.query(`INSERT INTO ledger_accounts (id, currency, kind) VALUES ('coop:commission', 'CAD', 'coop-commission')`);
+      await runner.query(`INSERT INTO ledger_transactions (id, kind, metadata) VALUES ('t', 'trip.tip', '{}')`);
+      await runner.query(`INSERT INTO ledger_postings VALUES ('t', 0, 'coop:commission', 'CAD', 1, false), ('t', 1, 'coop:commission', 'CAD', 1, false)`);
+      await expect(runner.commitTransaction()).rejects.toMatchObject({ message: expect.stringContaining('does not balance') });
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
