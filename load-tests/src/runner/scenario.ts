@@ -21,7 +21,14 @@ export interface Scenario {
   /** After the last arrival, how long trips may take to end before they count as stuck. */
   drainSeconds: number;
   baselines: { durationSeconds: number; echoPerSecond: number; floorPerSecond: number };
-  thresholds: { requestToOfferP99Ms: number; acceptToRiderP99Ms: number; fixAckP99Ms: number; errorRate: number };
+  thresholds: {
+    requestToOfferP95Ms: number;
+    requestToOfferP99Ms: number;
+    acceptToRiderP99Ms: number;
+    fixAckP95Ms: number;
+    fixAckP99Ms: number;
+    errorRate: number;
+  };
 }
 
 /** load-tests/scenarios.json, found from here whether this runs from the sources or from dist/. */
