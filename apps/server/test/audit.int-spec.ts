@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalBytes } from '@coop/canonical-json';
@@ -193,6 +193,30 @@ describe('the member-auditable dispatch log, end to end', () => {
         path, status, code, type: 'application/problem+json',
       });
     }
+  });
+
+  it('logs a policy version when it comes into force, checks decisions against it, and reports a fork against the saved checkpoint', async () => {
+    const version = await system.useMatchingPolicy({ offerTimeoutSeconds: 600 });
+    await tripWithDecline(1);
+    await system.until(async () => {
+      const rows = await system.sql(`SELECT 1 FROM log_leaves WHERE kind = 'policy_activation' AND (body::jsonb #>> '{record,version}')::int = $1`, [version]);
+      return rows.length === 1;
+    }, 15_000);
+    const cp = await signedUpTo(await headSize());
+    const report = await verifyLog({ url: system.url, token: admin });
+    expect(report.failures).toEqual([]);
+    expect(report.policiesSeen).toBeGreaterThanOrEqual(2);
+
+    // A state file from an earlier run that saw another tree of the same size: a fork.
+    const forkState = join(dir, 'fork.json');
+    const key = (await system.http('GET', '/v1/audit/public-key')).body.publicKey;
+    const otherRoot = Buffer.alloc(32, 7).toString('base64');
+    const forkBody = cp.body.replace(cp.rootHash, otherRoot);
+    await writeFile(forkState, JSON.stringify({ url: system.url, origin: cp.origin, publicKey: key, checkpoint: { treeSize: cp.treeSize, rootHash: otherRoot, body: forkBody, signature: cp.signature } }));
+    const forked = await verifyLog({ url: system.url, statePath: forkState });
+    expect(forked.ok).toBe(false);
+    expect(forked.failures).toEqual([{ what: expect.stringMatching(/^not consistent with the checkpoint saved last time .*SAME_SIZE_DIFFERENT_ROOT/) }]);
+    expect(JSON.parse(await readFile(forkState, 'utf8')).checkpoint.rootHash).toBe(otherRoot); // not overwritten
   });
 
   it('the verifier passes a healthy log, remembers its checkpoint, and fails after a stored leaf is tampered with', async () => {
