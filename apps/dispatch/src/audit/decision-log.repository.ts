@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { DecisionRecord } from '@coop/matching';
-import { hashLeaf } from '@coop/transparency-log';
+import { computeAppend, hashLeaf } from '@coop/transparency-log';
 import { PolicyActivationLeaf, leafText } from './log-leaf';
 import { LogLeafBuilder } from './log-leaf.builder';
-import { PgNodeStore } from './pg-node-store';
+import { INSERT_NODES, nodeParams, rightEdgeSql } from './pg-node-store';
 
 export type LogEntryKind = 'dispatch_decision' | 'policy_activation';
 
@@ -13,6 +13,9 @@ export type LogEntryKind = 'dispatch_decision' | 'policy_activation';
  * durable together with the offer it leads to. The log_head row lock hands out contiguous
  * indices in one order across every process and is held until commit, which also serializes
  * the Merkle node writes: leaf, nodes and disclosure commit or roll back together.
+ *
+ * Three round trips under the lock: reserve the index and store the leaf; read the tree's right
+ * edge; store the new nodes and the disclosure.
  */
 @Injectable()
 export class DecisionLogRepository {
@@ -36,14 +39,17 @@ export class DecisionLogRepository {
       [kind, body, Buffer.from(leafHash), tripId ?? null],
     );
     const index = Number(rows[0].index);
-    await new PgNodeStore(db).append(index, [leafHash]);
-    if (built.disclosure) {
-      await db.query(`INSERT INTO log_leaf_disclosures (index, salt, record) VALUES ($1, $2, $3)`, [
-        index,
-        built.disclosure.salt,
-        built.disclosure.record,
-      ]);
-    }
+    // A statement of its own: under READ COMMITTED the statement that waited for the lock still
+    // reads with the snapshot it started with, which misses the nodes of the append it waited
+    // for; a new statement takes a new snapshot that includes them.
+    const edgeRows: { hash: Buffer }[] = await db.query(rightEdgeSql('$1::bigint'), [index]);
+    const edge = edgeRows.map((r) => new Uint8Array(r.hash));
+    const result = computeAppend(index, edge, [leafHash]);
+    await db.query(
+      `WITH nodes AS (${INSERT_NODES})
+       INSERT INTO log_leaf_disclosures (index, salt, record) SELECT $4::bigint, $5::bytea, $6::text WHERE $5::bytea IS NOT NULL`,
+      [...nodeParams(result), index, built.disclosure?.salt ?? null, built.disclosure?.record ?? null],
+    );
     return index;
   }
 }

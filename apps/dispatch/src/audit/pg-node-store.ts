@@ -42,12 +42,29 @@ export class PgNodeStore implements NodeReader {
    */
   async append(size: number, leafHashes: readonly Uint8Array[]): Promise<AppendResult> {
     const result = await appendLeaves(this, size, leafHashes);
-    if (result.nodes.length > 0) {
-      await this.db.query(
-        `INSERT INTO log_nodes (level, index, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
-        [result.nodes.map((n) => n.level), result.nodes.map((n) => String(n.index)), result.nodes.map((n) => Buffer.from(n.hash))],
-      );
-    }
+    if (result.nodes.length > 0) await this.db.query(INSERT_NODES, nodeParams(result));
     return result;
   }
+}
+
+/** Inserts the new nodes of an append ($1 levels, $2 indices, $3 hashes): a plain INSERT, so an existing node is an error. */
+export const INSERT_NODES = `INSERT INTO log_nodes (level, index, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`;
+
+/** Parameters of {@link INSERT_NODES}. */
+export function nodeParams(result: AppendResult): unknown[] {
+  return [result.nodes.map((n) => n.level), result.nodes.map((n) => String(n.index)), result.nodes.map((n) => Buffer.from(n.hash))];
+}
+
+/**
+ * SQL for the right edge of the tree of `size` leaves (`size` a bigint SQL expression), in
+ * planAppend order: one node per set bit L of size, largest first. That subtree starts at
+ * start = (size >> (L+1)) << (L+1), so its index is start / 2^L = (size >> L) - 1 (bit L is set).
+ * Lets an append read its edge in the statement that reserves its index; computeAppend checks
+ * the count, and the node-store tests compare every root with the in-memory tree.
+ */
+export function rightEdgeSql(size: string): string {
+  return `SELECT n.level, n.hash FROM generate_series(62, 0, -1) AS b(level)
+          JOIN log_nodes n ON n.level = b.level AND n.index = (${size} >> b.level) - 1
+          WHERE ((${size} >> b.level) & 1) = 1
+          ORDER BY b.level DESC`;
 }
