@@ -1,5 +1,5 @@
 /**
- * npm run verify-log -- --url http://127.0.0.1:3000 [--token T] [--state FILE] [--from N] [--to N]
+ * npm run verify-log -- --url http://127.0.0.1:3000 [--token T] [--state FILE] [--from N] [--to N] [--fairness] [--json]
  *
  * Exit status: 0 when every check passed, 1 when any failed (each named with its leaf index),
  * 2 for usage, network or server errors (nothing could be verified).
@@ -7,11 +7,12 @@
 import { parseArgs } from 'node:util';
 import { VerifyReport, verifyLog } from './verify-log';
 
-const USAGE = `usage: verify-log --url URL [--token TOKEN] [--state FILE] [--from N] [--to N] [--json]
+const USAGE = `usage: verify-log --url URL [--token TOKEN] [--state FILE] [--from N] [--to N] [--fairness] [--json]
   --url     the co-op's server, e.g. http://127.0.0.1:3000
   --token   a member's access token (or COOP_AUDIT_TOKEN); needed to download leaves
   --state   where to keep the last verified checkpoint (default .coop-audit-state.json; --no-state to skip)
-  --from/--to  leaf range [from, to) (default: the whole tree)`;
+  --from/--to  leaf range [from, to) (default: the whole tree)
+  --fairness   print offers per driver pseudonym and the Gini spreads, per period, from the verified leaves`;
 
 function count(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -30,6 +31,20 @@ function print(r: VerifyReport): void {
   process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
 }
 
+function printFairness(periods: NonNullable<VerifyReport['fairness']>): void {
+  const out: string[] = [];
+  for (const p of periods) {
+    out.push('', `period ${p.period}: ${p.decisions} decisions, Gini of offers ${p.offersGini.toFixed(3)}, of earnings per hour ${p.earningsPerHourGini.toFixed(3)}`);
+    out.push(`  ${'driver'.padEnd(24)} ${'offers'.padStart(7)} ${'candidate'.padStart(9)} ${'excluded'.padStart(8)} ${'per hour'.padStart(9)}`);
+    for (const d of p.drivers) {
+      const excluded = Object.values(d.exclusions).reduce((a, b) => a + b, 0);
+      const perHour = d.earningsPerHourMinor === null ? '-' : (d.earningsPerHourMinor / 100).toFixed(2);
+      out.push(`  ${d.pseudonym.padEnd(24)} ${String(d.offers).padStart(7)} ${String(d.candidacies).padStart(9)} ${String(excluded).padStart(8)} ${perHour.padStart(9)}`);
+    }
+  }
+  process.stdout.write(out.join('\n') + '\n');
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -40,6 +55,7 @@ async function main(): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       json: { type: 'boolean' },
+      fairness: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -53,9 +69,13 @@ async function main(): Promise<number> {
     statePath: values['no-state'] ? undefined : (values.state ?? '.coop-audit-state.json'),
     from: count('from', values.from),
     to: count('to', values.to),
+    fairness: values.fairness,
   });
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else print(report);
+  else {
+    print(report);
+    if (report.fairness) printFairness(report.fairness);
+  }
   return report.ok ? 0 : 1;
 }
 

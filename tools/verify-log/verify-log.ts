@@ -21,6 +21,7 @@ import {
   verifyCheckpoint,
   verifyInclusion,
 } from '@coop/transparency-log';
+import { PeriodFairness, fairnessReport } from '../../apps/dispatch/src/audit/fairness';
 import { AuditClient, CheckpointJson, DecisionJson } from './audit-client';
 import { LeafOutcome, checkLeaf } from './leaf-checks';
 import { SavedState, loadState, saveState } from './state-file';
@@ -35,6 +36,8 @@ export interface VerifyOptions {
   pageSize?: number;
   concurrency?: number;
   fetchImpl?: typeof fetch;
+  /** Also compute the fairness figures from the leaves read (only those that passed their checks). */
+  fairness?: boolean;
 }
 
 export interface Failure {
@@ -56,6 +59,7 @@ export interface VerifyReport {
   policiesSeen: number;
   notes: string[];
   failures: Failure[];
+  fairness?: PeriodFairness[];
 }
 
 const b = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
@@ -150,6 +154,7 @@ async function checkLeaves(
   const outcomes: LeafOutcome[] = [];
   const activations = new Map<number, { hash: string; matching: unknown }>();
   const decisions: { index: number; ref: NonNullable<LeafOutcome['policyRef']> }[] = [];
+  const verifiedLeaves: unknown[] = [];
 
   for (let next = from; next < to; ) {
     const page = await client.decisions(next, Math.min(o.pageSize ?? 500, to - next));
@@ -170,11 +175,13 @@ async function checkLeaves(
       if (r.replayed === 'none' && r.policyRef) report.notes.push(`leaf ${index}: batch decision, replayable by auditors only`);
       if (r.activation) activations.set(r.activation.version, r.activation);
       if (r.policyRef) decisions.push({ index, ref: r.policyRef });
+      if (o.fairness && r.failures.length === 0 && !r.withheld) verifiedLeaves.push(entries[k].leaf);
     }
     report.inclusionChecked += entries.length;
     next += entries.length;
   }
   report.policiesSeen = activations.size;
+  if (o.fairness) report.fairness = fairnessReport(verifiedLeaves);
 
   if (from === 0 && to === cp.treeSize && to > 0) {
     const tree = new MemoryNodeStore({ expectedLeaves: to });

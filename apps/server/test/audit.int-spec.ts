@@ -135,6 +135,7 @@ describe('the member-auditable dispatch log, end to end', () => {
       await system.http('GET', '/v1/audit/public-key'),
       await system.http('GET', `/v1/audit/decisions/1/proof`),
       await system.http('GET', `/v1/audit/consistency?from=1&to=${cp.treeSize}`),
+      await system.http('GET', '/v1/audit/fairness', { token: rider.token }),
     ];
     for (const r of responses) {
       expect(r.status).toBe(200);
@@ -206,6 +207,15 @@ describe('the member-auditable dispatch log, end to end', () => {
     const report = await verifyLog({ url: system.url, token: admin });
     expect(report.failures).toEqual([]);
     expect(report.policiesSeen).toBeGreaterThanOrEqual(2);
+
+    // The fairness figures the API serves are the ones a member recomputes from the verified leaves.
+    const fairness = await system.http('GET', '/v1/audit/fairness', { token: admin });
+    expect(fairness.status).toBe(200);
+    expect(fairness.body.decisions).toBeGreaterThanOrEqual(6);
+    expect(fairness.body.drivers.map((d: any) => d.offers).reduce((a: number, b: number) => a + b, 0)).toBe(fairness.body.decisions);
+    const recomputed = await verifyLog({ url: system.url, token: (await system.member('rider')).token, fairness: true });
+    expect(recomputed.fairness!.find((p) => p.period === fairness.body.period)).toEqual(fairness.body);
+    expect((await system.http('GET', '/v1/audit/fairness?period=2026-13x', { token: admin })).body.code).toBe('VALIDATION_FAILED');
 
     // A state file from an earlier run that saw another tree of the same size: a fork.
     const forkState = join(dir, 'fork.json');

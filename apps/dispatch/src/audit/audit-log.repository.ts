@@ -37,4 +37,18 @@ export class AuditLogRepository {
     const rows: { leaf_hash: Buffer }[] = await db.query(`SELECT leaf_hash FROM log_leaves WHERE index = $1`, [index]);
     return rows[0]?.leaf_hash;
   }
+
+  /**
+   * Public decision leaves of one pseudonym period, in log order. A scan of the decision leaves
+   * (no index on the period): fine for a co-op's log, to be indexed or precomputed at scale.
+   */
+  async decisionsInPeriod(db: Queryable, period: string): Promise<unknown[]> {
+    const rows: { body: string }[] = await db.query(
+      `SELECT body FROM log_leaves
+       WHERE kind = 'dispatch_decision' AND (body::jsonb #>> '{privacy,period}') = $1
+       ORDER BY index`,
+      [period],
+    );
+    return rows.map((r) => JSON.parse(r.body));
+  }
 }

@@ -6,6 +6,8 @@ import {
   consistencyResponse,
   decisionsQuerySchema,
   decisionsResponse,
+  fairnessQuerySchema,
+  fairnessResponse,
   inclusionResponse,
   proofParamsSchema,
   proofQuerySchema,
@@ -87,5 +89,19 @@ export class AuditController {
   consistency(@Query() query: unknown) {
     const { from, to } = parseInput(consistencyQuerySchema, query);
     return this.audit.consistency(from, to);
+  }
+
+  @ApiDoc({
+    tag: 'audit',
+    summary: 'Fairness of one pseudonym period, from the public log',
+    description:
+      'Per driver pseudonym: offers, candidacies, exclusions by reason, latest earnings; Gini of offers and of earnings per hour. ' +
+      'The verifier recomputes the same figures from the leaves it verified (verify-log --fairness). Trip outcomes and wait times are not in the log.',
+    query: fairnessQuerySchema,
+    responses: { 200: { description: 'The period\'s figures (default: the current period)', schema: fairnessResponse } },
+  })
+  @Get('fairness')
+  fairness(@Query() query: unknown) {
+    return this.audit.fairness(parseInput(fairnessQuerySchema, query).period);
   }
 }

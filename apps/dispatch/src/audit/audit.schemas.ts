@@ -22,6 +22,13 @@ export const proofQuerySchema = z.strictObject({
   treeSize: count.refine((n) => n >= 1, 'must be at least 1').optional(),
 });
 
+export const fairnessQuerySchema = z.strictObject({
+  period: z
+    .string()
+    .regex(/^\d{4}(-\d{2}|-W\d{2})?$/, 'must be a pseudonym period such as 2026, 2026-11 or 2026-W47')
+    .optional(),
+});
+
 export const consistencyQuerySchema = z
   .strictObject({
     from: count.refine((n) => n >= 1, 'a proof from the empty tree proves nothing: must be at least 1'),
@@ -58,3 +65,20 @@ export const decisionsResponse = z.object({
 });
 export const inclusionResponse = z.object({ index: z.number().int(), treeSize: z.number().int(), leafHash: base64, proof: z.array(base64) });
 export const consistencyResponse = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(base64) });
+export const fairnessResponse = z.object({
+  period: z.string(),
+  decisions: z.number().int(),
+  drivers: z.array(
+    z.object({
+      pseudonym: z.string(),
+      offers: z.number().int(),
+      candidacies: z.number().int(),
+      exclusions: z.record(z.string(), z.number().int()),
+      earnedMinor: z.number().int(),
+      onlineSeconds: z.number().int(),
+      earningsPerHourMinor: z.number().int().nullable(),
+    }),
+  ),
+  offersGini: z.number(),
+  earningsPerHourGini: z.number(),
+});

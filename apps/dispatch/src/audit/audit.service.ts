@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, Principal } from '@coop/platform';
+import { Clock, DomainError, Principal } from '@coop/platform';
 import { consistencyProof, inclusionProof, parseCheckpointBody } from '@coop/transparency-log';
 import { AuditLogRepository } from './audit-log.repository';
 import { DecisionView, Viewer, viewLeaf } from './audit-view';
 import { CheckpointsRepository, StoredCheckpoint } from './checkpoints.repository';
 import { LogSigningKey } from './log-signing-key';
 import { PgNodeStore } from './pg-node-store';
-import { pseudonym } from './privacy/pseudonym';
+import { PolicyService } from '../policy/policy.service';
+import { PeriodFairness, fairnessReport } from './fairness';
+import { periodOf, pseudonym } from './privacy/pseudonym';
 import { PseudonymKeys } from './pseudonym-keys';
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
@@ -21,6 +23,8 @@ export class AuditService {
     private readonly leaves: AuditLogRepository,
     private readonly key: LogSigningKey,
     private readonly keys: PseudonymKeys,
+    private readonly policies: PolicyService,
+    private readonly clock: Clock,
   ) {}
 
   /** The latest signed tree head. */
@@ -72,6 +76,13 @@ export class AuditService {
     if (from > size) throw new DomainError('AUDIT_TREE_SIZE_OUT_OF_RANGE', `from ${from} exceeds to ${size}`);
     const proof = await consistencyProof(new PgNodeStore(this.db), from, size);
     return { from, to: size, proof: proof.map(b64) };
+  }
+
+  /** Fairness figures of a pseudonym period (default: the current one), from the public leaves. */
+  async fairness(period?: string): Promise<PeriodFairness> {
+    const wanted = period ?? periodOf(this.clock.nowMs(), this.policies.inForce().document.privacy?.pseudonymRotation ?? 'monthly');
+    const [report] = fairnessReport(await this.leaves.decisionsInPeriod(this.db, wanted));
+    return report ?? { period: wanted, decisions: 0, drivers: [], offersGini: 0, earningsPerHourGini: 0 };
   }
 
   private async latest(): Promise<StoredCheckpoint> {
