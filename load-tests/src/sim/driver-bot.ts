@@ -281,6 +281,7 @@ export class DriverBot {
   }
 
   private fail(during: string, error: unknown): void {
+    if (this.stopped) return; // calls cut short by our own stop are not the server's errors
     const code = error instanceof AckError ? error.code : ((error as { code?: string }).code ?? 'CLIENT');
     this.emit({ type: 'error', during, code, message: (error as Error).message });
   }

@@ -53,7 +53,9 @@ export class SocketLink {
     let ack: any;
     try {
       ack = await this.socket.timeout(this.ackTimeoutMs).emitWithAck(event, payload);
-    } catch {
+    } catch (error) {
+      // socket.io-client rejects pending acks at once when the socket disconnects.
+      if (!this.socket.connected) throw new AckError('DISCONNECTED', `${event}: ${(error as Error).message}`);
       throw new AckError('ACK_TIMEOUT', `${event}: no ack within ${this.ackTimeoutMs} ms`);
     }
     if (ack?.ok === true) return ack as T;
