@@ -25,6 +25,12 @@ const common = {
 };
 
 module.exports = {
+  // Global (jest reads testTimeout only at the top level, not per project): the integration
+  // tests boot whole apps, which takes seconds on a loaded machine.
+  testTimeout: 30000,
+  // A test that fails while an app is still booting leaves its servers and workers running;
+  // without this, such a failure would hang the run (and CI) instead of reporting it.
+  forceExit: true,
   projects: [
     {
       ...common,
@@ -37,7 +43,6 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,load-tests}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
 };

@@ -7,7 +7,7 @@ describe('one trip end to end', () => {
     system = await TestSystem.start();
   });
   afterAll(async () => {
-    await system.stop();
+    await system?.stop();
   });
 
   it('serves a trip from quote to completion, over HTTP and socket.io', async () => {
