@@ -3,6 +3,8 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { auditControllers, auditProviders } from './audit/audit.providers';
 import { DriverSessionService } from './drivers/driver-session.service';
 import { DriversGateway } from './drivers/drivers.gateway';
+import { DriverActivityRepository } from './fairness/driver-activity.repository';
+import { FairnessStats } from './fairness/fairness-stats';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
@@ -60,6 +62,8 @@ import { TripsService } from './trips/trips.service';
     ...auditProviders,
     PresenceStore,
     PresenceReconciler,
+    DriverActivityRepository,
+    FairnessStats,
     SupplyView,
     DriverSessionService,
     RealtimeNotifier,

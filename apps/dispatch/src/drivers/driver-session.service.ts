@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError } from '@coop/platform';
+import { DriverActivityRepository } from '../fairness/driver-activity.repository';
 import { MembersRepository } from '../members/members.repository';
 import { offerPayload } from '../offers/offer-payload';
 import { OffersRepository } from '../offers/offers.repository';
@@ -14,6 +15,8 @@ import { defaultSeats, goOnlineSchema, locationFixSchema } from './driver-events
 
 /** A fix stamped further ahead than this is refused: the phone's clock is wrong. */
 const MAX_CLOCK_AHEAD_MS = 30_000;
+/** An online session's last sighting is stored at most this often (online time for fairness). */
+const SESSION_TOUCH_MS = 60_000;
 
 /** A driver's presence: online with a vehicle, location fixes, offline, and resuming after a reconnect. */
 @Injectable()
@@ -25,6 +28,7 @@ export class DriverSessionService {
     private readonly offers: OffersRepository,
     private readonly presence: PresenceStore,
     private readonly notifier: RealtimeNotifier,
+    private readonly activity: DriverActivityRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -38,6 +42,8 @@ export class DriverSessionService {
     const availability: DriverAvailability = trip ? 'on_trip' : offer ? 'offered' : 'free';
     const now = this.clock.nowMs();
     const previous = await this.presence.get(driverId);
+    // Going online again while still present (a reconnect) continues the same session.
+    const sessionId = previous?.sessionId ?? (await this.activity.startSession(driverId, new Date(now)));
     await this.presence.upsert(
       driverId,
       {
@@ -51,6 +57,8 @@ export class DriverSessionService {
         availability,
         activeTripId: trip?.id ?? null,
         activeRiderId: trip?.riderId ?? null,
+        sessionId,
+        sessionTouchedMs: previous?.sessionTouchedMs ?? now,
       },
       PRESENCE_TTL_SECONDS,
     );
@@ -69,6 +77,7 @@ export class DriverSessionService {
       PRESENCE_TTL_SECONDS,
     );
     if (!state) throw new DomainError('DRIVER_NOT_ONLINE');
+    if (state.sessionId && now - Number(state.sessionTouchedMs ?? 0) >= SESSION_TOUCH_MS) await this.touchSession(driverId, state.sessionId, now);
     if (state.activeTripId && state.activeRiderId) {
       this.notifier.toRider(state.activeRiderId, 'driver:location', { tripId: state.activeTripId, lat: input.lat, lng: input.lng });
     }
@@ -76,8 +85,15 @@ export class DriverSessionService {
   }
 
   async goOffline(driverId: string) {
+    const state = await this.presence.get(driverId);
+    if (state?.sessionId) await this.touchSession(driverId, state.sessionId, this.clock.nowMs());
     await this.presence.remove(driverId);
     return {};
+  }
+
+  private async touchSession(driverId: string, sessionId: string, now: number): Promise<void> {
+    await this.activity.touchSession(sessionId, new Date(now));
+    await this.presence.patch(driverId, { sessionTouchedMs: now }, PRESENCE_TTL_SECONDS);
   }
 
   /** What a reconnecting driver must see again: a pending offer, the trip they are driving. */

@@ -14,7 +14,8 @@ import { OfferDeadlines } from './offer-deadlines';
 import { Offer } from './offer.types';
 import { OffersRepository } from './offers.repository';
 
-const FAIRNESS_REFRESH_MS = 30_000;
+/** The median is recomputed at most this often, and only after some driver's figures changed. */
+const FAIRNESS_REFRESH_MS = 1_000;
 
 /** A driver was taken by a concurrent dispatch between our read and our insert: decide again. */
 export class DriverTaken extends Error {}
@@ -68,7 +69,7 @@ export function withDatabaseTruth(search: RingSearch, busy: ReadonlyMap<string, 
  */
 @Injectable()
 export class DispatchSteps {
-  private median = { value: 0, atMs: -Infinity };
+  private median: { value: number; atMs: number; version: number; policy?: MatchingPolicy } = { value: 0, atMs: -Infinity, version: -1 };
 
   constructor(
     private readonly trips: TripsRepository,
@@ -117,12 +118,14 @@ export class DispatchSteps {
     this.notifier.toRider(trip.riderId, 'trip:updated', { tripId: trip.id, status: 'unfulfilled' });
   }
 
-  /** The co-op median of earnings per online hour, for the fairness term; refreshed every 30 s. */
+  /** The co-op median of earnings per online hour over the drivers online, for the fairness term. */
   fairnessMedian(nowMs: number): number {
-    if (nowMs - this.median.atMs > FAIRNESS_REFRESH_MS) {
-      const matching = this.policy.inForce().document.matching;
+    const version = this.supply.earningsVersion;
+    const matching = this.policy.inForce().document.matching;
+    const stale = version !== this.median.version && nowMs - this.median.atMs >= FAIRNESS_REFRESH_MS;
+    if (stale || matching !== this.median.policy) {
       const drivers = this.supply.current(matching).all();
-      this.median = { value: medianEarningsPerHour(drivers, matching.normalization.fairnessMinOnlineSeconds), atMs: nowMs };
+      this.median = { value: medianEarningsPerHour(drivers, matching.normalization.fairnessMinOnlineSeconds), atMs: nowMs, version, policy: matching };
     }
     return this.median.value;
   }

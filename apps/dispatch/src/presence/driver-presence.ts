@@ -26,4 +26,10 @@ export interface DriverPresence {
   activeRiderId?: string | null;
   /** Bumped on every availability change, so a reconciler can write only over what it read. */
   rev?: number;
+  /** This fairness period's online seconds and earnings (minor units), from the database. */
+  onlineSeconds?: number;
+  earnedMinor?: number;
+  /** The online session this presence belongs to, and when its last sighting was stored. */
+  sessionId?: string | null;
+  sessionTouchedMs?: number;
 }

@@ -176,5 +176,9 @@ function parsePresence(hash: Record<string, string> | null | undefined): DriverP
     activeTripId: hash.activeTripId || null,
     activeRiderId: hash.activeRiderId || null,
     rev: hash.rev ? Number(hash.rev) : 0,
+    onlineSeconds: hash.onlineSeconds ? Number(hash.onlineSeconds) : 0,
+    earnedMinor: hash.earnedMinor ? Number(hash.earnedMinor) : 0,
+    sessionId: hash.sessionId || null,
+    sessionTouchedMs: hash.sessionTouchedMs ? Number(hash.sessionTouchedMs) : 0,
   };
 }

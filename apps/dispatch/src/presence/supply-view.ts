@@ -16,6 +16,7 @@ export class SupplyView implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('supply');
   private index!: SupplyIndex;
   private subscriber?: Redis;
+  private earningsChanges = 0;
 
   constructor(
     private readonly store: PresenceStore,
@@ -58,12 +59,19 @@ export class SupplyView implements OnModuleInit, OnApplicationShutdown {
     return this.index;
   }
 
+  /** Counts changes to any driver's fairness figures, so the co-op median is recomputed only when they move. */
+  get earningsVersion(): number {
+    return this.earningsChanges;
+  }
+
   get size(): number {
     return this.index.size;
   }
 
   private apply(p: DriverPresence): void {
     if (!Number.isFinite(p.lat) || !Number.isFinite(p.fixAtMs)) return; // online, no fix yet
+    const before = this.index.get(p.driverId);
+    if (!before || before.earnedMinor !== (p.earnedMinor ?? 0) || before.onlineSeconds !== (p.onlineSeconds ?? 0)) this.earningsChanges += 1;
     this.index.upsert({
       driverId: p.driverId,
       vehicle: p.vehicle,
@@ -71,6 +79,8 @@ export class SupplyView implements OnModuleInit, OnApplicationShutdown {
       fixAtMs: p.fixAtMs,
       status: p.availability,
       idleSinceMs: p.idleSinceMs,
+      earnedMinor: p.earnedMinor,
+      onlineSeconds: p.onlineSeconds,
     });
   }
 }

@@ -2,6 +2,10 @@ import { DispatchCore1763900000000 } from './1763900000000-dispatch-core';
 import { DecisionLog1763900000001 } from './1763900000001-decision-log';
 import { Ledger1763900000100 } from './1763900000100-ledger';
 import { LogNodesCheckpoints1763900000200 } from './1763900000200-log-nodes-checkpoints';
+import { DriverOnlineSessions1763900000300 } from './1763900000300-driver-online-sessions';
 
 /** Every migration of the one shared schema, in order. New ones go at the end. */
-export const allMigrations = [DispatchCore1763900000000, DecisionLog1763900000001, Ledger1763900000100, LogNodesCheckpoints1763900000200] as const;
+export const allMigrations = [
+  DispatchCore1763900000000, DecisionLog1763900000001, Ledger1763900000100, LogNodesCheckpoints1763900000200,
+  DriverOnlineSessions1763900000300,
+] as const;
