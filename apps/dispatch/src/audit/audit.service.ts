@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError, Principal } from '@coop/platform';
 import { consistencyProof, inclusionProof, parseCheckpointBody } from '@coop/transparency-log';
+import { PolicyService } from '../policy/policy.service';
 import { AuditLogRepository } from './audit-log.repository';
 import { DecisionView, Viewer, viewLeaf } from './audit-view';
 import { CheckpointsRepository, StoredCheckpoint } from './checkpoints.repository';
 import { LogSigningKey } from './log-signing-key';
-import { PgNodeStore } from './pg-node-store';
-import { PolicyService } from '../policy/policy.service';
 import { PeriodFairness, fairnessReport } from './fairness';
+import { PgNodeStore } from './pg-node-store';
 import { periodOf, pseudonym } from './privacy/pseudonym';
 import { PseudonymKeys } from './pseudonym-keys';
 
