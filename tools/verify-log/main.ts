@@ -45,8 +45,10 @@ function printFairness(periods: NonNullable<VerifyReport['fairness']>): void {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-async function main(): Promise<number> {
+/** Runs the verifier on command-line arguments (without node and script); returns the exit status. */
+export async function runVerifyLog(args: string[]): Promise<number> {
   const { values } = parseArgs({
+    args,
     options: {
       url: { type: 'string' },
       token: { type: 'string' },
@@ -79,10 +81,15 @@ async function main(): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: Error) => {
-    process.stderr.write(`verify-log: ${e.message}\n`);
-    process.exit(2);
-  },
-);
+/** Exits with the verifier's status; usage, network and server errors exit 2. */
+export function exitWith(run: Promise<number>, name: string): void {
+  run.then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      process.stderr.write(`${name}: ${e.message}\n`);
+      process.exit(2);
+    },
+  );
+}
+
+if (require.main === module) exitWith(runVerifyLog(process.argv.slice(2)), 'verify-log');
