@@ -189,15 +189,25 @@ describe('races', () => {
     const [a, b] = await Promise.all([system.pendingOffer(tripA.body.tripId, 1), system.pendingOffer(tripB.body.tripId, 1)]);
     expect(new Set([a.driverId, b.driverId])).toEqual(new Set(drivers.keys()));
     await sweeps.resume();
-    // The losing decision was rolled back with its log index: the log stays gap-free, and
-    // each offer points at the decision logged for its own trip.
-    const leaves = await system.sql<{ index: string }>('SELECT index FROM log_leaves ORDER BY index');
+    // The decision that lost the driver was committed to the log before its offer failed (the
+    // log is durable before any offer), so it stays: a decision that led to no offer. The log
+    // stays gap-free, and each offer points at a leaf whose sealed full record is about its trip.
+    const leaves = await system.sql<{ index: string; trip_id: string | null }>('SELECT index, trip_id FROM log_leaves ORDER BY index');
     expect(leaves.map((l) => Number(l.index))).toEqual(leaves.map((_, i) => i));
-    const pointers = await system.sql(
-      `SELECT 1 FROM offers o JOIN log_leaves l ON l.index = o.decision_index AND l.trip_id = o.trip_id WHERE o.id = ANY($1)`,
+    const pointers = await system.sql<{ offer: string; trip: string; named: string; leafTrip: string }>(
+      `SELECT o.id AS offer, o.trip_id::text AS trip, d.record::jsonb #>> '{request,requestId}' AS named, l.trip_id::text AS "leafTrip"
+       FROM offers o JOIN log_leaves l ON l.index = o.decision_index JOIN log_leaf_disclosures d ON d.index = l.index
+       WHERE o.id = ANY($1)`,
       [[a.id, b.id]],
     );
     expect(pointers).toHaveLength(2);
+    for (const p of pointers) expect([p.named, p.leafTrip]).toEqual([p.trip, p.trip]);
+    // Every decision logged for these two trips is either the one its offer points at or one
+    // that led to no offer (each trip has exactly one offer).
+    const forTrips = leaves.filter((l) => l.trip_id === tripA.body.tripId || l.trip_id === tripB.body.tripId);
+    expect(forTrips.length).toBeGreaterThanOrEqual(2);
+    const offered = await system.sql<{ n: string }>('SELECT count(*) AS n FROM offers WHERE trip_id = ANY($1)', [[tripA.body.tripId, tripB.body.tripId]]);
+    expect(Number(offered[0].n)).toBe(2);
   });
 
   it('does not lose a free driver to a late availability write (an accept\'s "on trip" landing after the cancel\'s "free")', async () => {

@@ -1,5 +1,6 @@
 import { Provider } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, SecretStore } from '@coop/platform';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, SecretStore, createDataSource } from '@coop/platform';
 import { AuditController } from './audit.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditService } from './audit.service';
@@ -7,6 +8,7 @@ import { CheckpointJob } from './checkpoint.job';
 import { CheckpointSigner } from './checkpoint-signer';
 import { CheckpointsRepository } from './checkpoints.repository';
 import { DecisionLogRepository } from './decision-log.repository';
+import { LOG_WRITER_APPLICATION, LOG_WRITER_DB, LogAppender } from './log-appender';
 import { LogLeafBuilder } from './log-leaf.builder';
 import { LogSigningKey } from './log-signing-key';
 import { PolicyActivationLog } from './policy-activation.log';
@@ -22,6 +24,17 @@ export const auditProviders: Provider[] = [
   PseudonymKeys,
   LogLeafBuilder,
   DecisionLogRepository,
+  {
+    // After the main DataSource (which creates and migrates the database when configured).
+    provide: LOG_WRITER_DB,
+    inject: [APP_CONFIG, DataSource],
+    useFactory: async (config: AppConfig) => {
+      const db = createDataSource({ url: config.DATABASE_URL, poolSize: 1, applicationName: LOG_WRITER_APPLICATION });
+      await db.initialize();
+      return db;
+    },
+  },
+  LogAppender,
   CheckpointsRepository,
   CheckpointSigner,
   PolicyActivationLog,

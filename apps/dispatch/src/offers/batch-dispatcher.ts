@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import { BatchDecisionRecord, copyPolicy, decideBatchFromInputs, recordRequest, uniqueDrivers } from '@coop/matching';
 import { Clock, Metrics } from '@coop/platform';
-import { DecisionLogRepository } from '../audit/decision-log.repository';
+import { LogAppender } from '../audit/log-appender';
 import { Queues } from '../jobs/queues';
 import { queueNames } from '../jobs/queue-names';
 import { PolicyService } from '../policy/policy.service';
@@ -28,8 +28,11 @@ export interface WindowOutcome {
 /**
  * Batch mode: every policy window, all trips waiting for a driver are matched at once against
  * their candidates by optimal assignment (libs/matching decideBatch), in one transaction that
- * locks those trips, logs the one batch decision and writes every offer. A BullMQ job
- * scheduler ticks the window, so one process decides each window however many run.
+ * locks those trips, logs the one batch decision and writes every offer. The decision is
+ * committed by the LogAppender before any offer is written (durable before the offer); if an
+ * offer then fails (DriverTaken), the window rolls back and is decided again, and the first
+ * decision stays in the log as one that led to no offer. A BullMQ job scheduler ticks the
+ * window, so one process decides each window however many run.
  */
 @Injectable()
 export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,7 +46,7 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     private readonly queues: Queues,
     private readonly trips: TripsRepository,
     private readonly offers: OffersRepository,
-    private readonly log: DecisionLogRepository,
+    private readonly log: LogAppender,
     private readonly supply: SupplyView,
     private readonly policy: PolicyService,
     private readonly steps: DispatchSteps,
@@ -111,7 +114,7 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
       });
       // A window that assigns nobody is not logged: it offers nothing, and the trips wait on.
       if (record.assignedCount === 0) return { ended, made: [] as MadeOffer[], decisionIndex: null, considered: open.length };
-      const decisionIndex = await this.log.append(tx, 'dispatch_decision', record);
+      const decisionIndex = await this.log.appendDecision(record);
       const byId = new Map(open.map((t) => [t.id, t]));
       const made: MadeOffer[] = [];
       for (const pick of record.assignment) {

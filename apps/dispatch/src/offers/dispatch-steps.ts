@@ -95,7 +95,8 @@ export class DispatchSteps {
       tripId: trip.id, driverId: choice.driverId, attempt: trip.offerCount + 1, decisionIndex, timeoutSeconds: matching.offerTimeoutSeconds,
     });
     // Undefined when a concurrent dispatch offered this driver another trip after our read:
-    // the caller rolls back (the decision's log index too) and decides again.
+    // the caller rolls back and decides again. The decision is already committed to the log
+    // (durable before the offer) and stays there as a decision that led to no offer.
     if (!offer) throw new DriverTaken();
     const offered = await this.trips.transition(tx, trip.id, 'offer_made', { incrementOffers: true });
     await this.trips.recordEvent(tx, {

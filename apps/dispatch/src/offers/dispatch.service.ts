@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decideImmediate } from '@coop/matching';
 import { Clock, Metrics } from '@coop/platform';
-import { DecisionLogRepository } from '../audit/decision-log.repository';
+import { LogAppender } from '../audit/log-appender';
 import { PolicyService } from '../policy/policy.service';
 import { SupplyView } from '../presence/supply-view';
 import { Trip } from '../trips/trip.types';
@@ -21,9 +21,15 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * One dispatch step for a trip that is waiting for a driver: ask the matching library for
- * a decision, log it, and offer the trip to the chosen driver, all in one transaction that
- * holds the trip's row lock, so the decision is durable before the offer goes out. In batch
- * mode the step is deferred: the batch window (BatchDispatcher) decides for every waiting trip.
+ * a decision, log it, and offer the trip to the chosen driver. The step's transaction holds the
+ * trip's row lock from the read to the offer, so no other step decides for the trip meanwhile.
+ * The decision is logged through the group-commit LogAppender, which commits it in a log
+ * transaction of its own and only then returns its index; the offer is written after that, so
+ * the decision is durable before the offer exists, let alone goes out. If the offer then fails
+ * (DriverTaken: a concurrent step took the driver), this transaction rolls back but the
+ * decision stays in the log, as a decision that led to no offer, and the next attempt logs a
+ * new one. In batch mode the step is deferred: the batch window (BatchDispatcher) decides for
+ * every waiting trip.
  */
 @Injectable()
 export class DispatchService {
@@ -34,7 +40,7 @@ export class DispatchService {
     private readonly db: DataSource,
     private readonly trips: TripsRepository,
     private readonly offers: OffersRepository,
-    private readonly log: DecisionLogRepository,
+    private readonly log: LogAppender,
     private readonly supply: SupplyView,
     private readonly policy: PolicyService,
     private readonly steps: DispatchSteps,
@@ -87,7 +93,9 @@ export class DispatchService {
       });
       const driverId = record.choice.driverId;
       if (!driverId) return { kind: 'no_candidate' };
-      const decisionIndex = await this.log.append(tx, 'dispatch_decision', record, tripId);
+      // Committed (by the appender's own connection) before this returns; a failed batch throws
+      // LogAppendFailed, which rolls this transaction back with no offer.
+      const decisionIndex = await this.log.appendDecision(record, tripId);
       return { kind: 'offered', ...(await this.steps.makeOffer(tx, trip, { driverId, score: record.choice.score }, decisionIndex, nowMs)) };
     });
   }
