@@ -54,8 +54,8 @@ export class LogAppender implements OnApplicationShutdown {
   private readonly queue: Pending[] = [];
   private running?: Promise<void>;
   private closed = false;
-  /** What this process committed: transactions and leaves (for the benchmark and tests). */
-  readonly committed = { batches: 0, leaves: 0 };
+  /** What this process committed, and the batches that failed (for the benchmark and tests). */
+  readonly committed = { batches: 0, leaves: 0, failedBatches: 0 };
   private readonly batches;
   private readonly batchSizes;
   private readonly failures;
@@ -121,6 +121,7 @@ export class LogAppender implements OnApplicationShutdown {
         this.batchSizes.observe(batch.length);
         batch.forEach((p, k) => p.resolve(start + k));
       } catch (cause) {
+        this.committed.failedBatches++;
         this.failures.inc();
         this.logger.error({ msg: 'log batch failed to commit; its callers were told', leaves: batch.length, error: (cause as Error).message });
         const error = new LogAppendFailed(cause);

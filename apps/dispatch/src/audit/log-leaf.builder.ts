@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { canonicalize } from '@coop/canonical-json';
 import type { DecisionRecord } from '@coop/matching';
 import { PolicyService } from '../policy/policy.service';
-import { DecisionLeaf, LEAF_SCHEMA, LogLeaf, PolicyActivationLeaf, sealRecord } from './log-leaf';
+import { DecisionLeaf, LEAF_SCHEMA, LogLeaf, PolicyActivationLeaf, sealCanonical } from './log-leaf';
 import { periodOf, pseudonym } from './privacy/pseudonym';
 import { redact } from './privacy/redaction';
 import { PseudonymKeys } from './pseudonym-keys';
@@ -39,14 +39,22 @@ export class LogLeafBuilder {
     const period = periodOf(record.nowMs, rotation);
     const key = await this.keys.keyFor(period);
     const salt = randomBytes(16);
+    const full = canonicalize(record);
+    // One HMAC per distinct id: a record names each driver in several places.
+    const pseudonyms = new Map<string, string>();
+    const pseudonymOf = (id: string) => {
+      let p = pseudonyms.get(id);
+      if (p === undefined) pseudonyms.set(id, (p = pseudonym(key, id)));
+      return p;
+    };
     const leaf: DecisionLeaf = {
       schema: LEAF_SCHEMA,
       kind: 'dispatch_decision',
-      record: redact(record, { pseudonymOf: (id) => pseudonym(key, id), h3Resolution }),
+      record: redact(record, { pseudonymOf, h3Resolution }),
       privacy: { period, rotation, h3Resolution },
-      sealed: sealRecord(salt, record),
+      sealed: sealCanonical(salt, full),
     };
-    return { leaf, disclosure: { salt, record: canonicalize(record) } };
+    return { leaf, disclosure: { salt, record: full } };
   }
 
   policyActivation(record: PolicyActivationLeaf['record']): BuiltLeaf {

@@ -12,7 +12,7 @@
  * Pure: no framework, database or clock.
  */
 import { createHash } from 'node:crypto';
-import { canonicalBytes, canonicalize } from '@coop/canonical-json';
+import { canonicalize } from '@coop/canonical-json';
 import { PseudonymRotation } from './privacy/pseudonym';
 
 /** Version tag of the leaf layout below. Leaves without it predate it (full records, v1). */
@@ -49,7 +49,12 @@ export type LogLeaf = DecisionLeaf | PolicyActivationLeaf;
 
 /** The commitment to a full record: base64 SHA-256(salt || canonical JSON). */
 export function sealRecord(salt: Uint8Array, record: unknown): string {
-  return createHash('sha256').update(salt).update(canonicalBytes(record)).digest('base64');
+  return sealCanonical(salt, canonicalize(record));
+}
+
+/** {@link sealRecord} of a record already in canonical JSON text (saves canonicalizing it twice). */
+export function sealCanonical(salt: Uint8Array, canonicalRecord: string): string {
+  return createHash('sha256').update(salt).update(canonicalRecord, 'utf8').digest('base64');
 }
 
 /** The exact text that is hashed and stored for a leaf. */
