@@ -14,15 +14,27 @@ export interface LoadRunOptions {
   progressEveryMs?: number;
 }
 
-/** Baselines first (so they do not compete with the system for the CPU), then the system. */
+/**
+ * Setup, then the baselines (right before the measured window, so a machine whose load
+ * changes over the minutes of a big setup does not skew the ratios; the drivers are online
+ * by then and their fixes are part of the background both measurements see), then the system.
+ */
 export async function runLoad(scenario: Scenario, o: LoadRunOptions): Promise<RunReport> {
   const startedAt = new Date();
   let baselines: BaselineOutcome | undefined;
-  if (o.baselineUrl) {
+  const measureBaselines = async () => {
+    if (!o.baselineUrl) return;
     o.say(`baselines: echo at ${scenario.baselines.echoPerSecond}/s and floor at ${scenario.baselines.floorPerSecond}/s for ${scenario.baselines.durationSeconds} s each`);
     baselines = await runBaselines(o.baselineUrl, scenario.baselines);
     o.say(`baselines: echo p50 ${baselines.echo.p50} ms p99 ${baselines.echo.p99} ms; floor p50 ${baselines.floor.p50} ms p99 ${baselines.floor.p99} ms`);
-  }
-  const system = await runSystem(scenario, { url: o.url, admin: o.admin, seed: o.seed ?? 1, say: o.say, progressEveryMs: o.progressEveryMs });
+  };
+  const system = await runSystem(scenario, {
+    url: o.url,
+    admin: o.admin,
+    seed: o.seed ?? 1,
+    say: o.say,
+    progressEveryMs: o.progressEveryMs,
+    beforeRun: measureBaselines,
+  });
   return buildReport({ scenario, command: o.command, url: o.url, startedAt, baselines, system });
 }

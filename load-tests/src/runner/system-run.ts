@@ -24,6 +24,8 @@ export interface SystemRunOptions {
   seed: number;
   say: (line: string) => void;
   progressEveryMs?: number;
+  /** Runs after setup, just before the measured window (the baselines, close in time to it). */
+  beforeRun?: () => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -42,6 +44,7 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
   const adminToken = (await signIn(api, o.admin)).token;
   const fleet = await startFleet(s, o.url, api, adminToken, metrics, tracker, rng, o.say);
 
+  await o.beforeRun?.();
   // Let every driver's first fix land and the fix schedule reach its steady spread.
   await sleep(Math.min(2_000, s.fixIntervalSeconds * 1000));
 
