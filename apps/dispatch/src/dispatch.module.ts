@@ -8,6 +8,7 @@ import { FairnessStats } from './fairness/fairness-stats';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
+import { liveProviders } from './live/live.providers';
 import { Queues } from './jobs/queues';
 import { Sweeper } from './jobs/sweeper';
 import { MembersController } from './members/members.controller';
@@ -60,6 +61,7 @@ import { TripsService } from './trips/trips.service';
     DispatchService,
     BatchDispatcher,
     ...auditProviders,
+    ...liveProviders,
     PresenceStore,
     PresenceReconciler,
     DriverActivityRepository,

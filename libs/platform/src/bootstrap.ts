@@ -2,6 +2,7 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from './config/app-config';
 import { configureHttp } from './http/configure-http';
+import { serveWebPage } from './http/web-page';
 import { DocsModule } from './openapi/docs.module';
 import { JsonLogger } from './logging/json-logger';
 import { Metrics } from './metrics/metrics';
@@ -14,6 +15,7 @@ export async function createApp(config: AppConfig, features: Array<Type | Dynami
   const root: DynamicModule = { module: class CoopRoot {}, imports: [PlatformModule.forRoot(config), DocsModule, ...features] };
   const app = await NestFactory.create(root, { logger: new JsonLogger(config.LOG_LEVEL), bodyParser: false, abortOnError: false });
   configureHttp(app, app.get(Metrics));
+  serveWebPage(app);
   app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisConnections), config.REDIS_PREFIX));
   return app;
 }
