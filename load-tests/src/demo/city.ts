@@ -74,7 +74,7 @@ export async function startDemoCity(o: DemoCityOptions): Promise<DemoCity> {
 
   const email = (name: string) => `${o.emailPrefix}-${name}@coop.local`;
   const credentials = (name: string) => ({ email: email(name), password: o.memberPassword });
-  say.note(`signing up ${o.drivers} drivers and ${o.riders} riders (passwords are hashed with scrypt: this takes a few seconds)`);
+  say.note(`signing up ${o.drivers} drivers and ${o.riders} riders (every sign-in costs the server a scrypt hash: up to a minute on a small machine)`);
 
   const driverNames = Array.from({ length: o.drivers }, (_, i) => `d${i + 1}`);
   const drivers = await inBatches(driverNames, 3, async (name) => {
