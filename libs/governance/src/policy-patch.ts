@@ -12,10 +12,15 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A deep copy made of plain objects and arrays (canonical JSON refuses other prototypes). */
+function clone(v: JsonValue): JsonValue {
+  return JSON.parse(JSON.stringify(v)) as JsonValue;
+}
+
 /** Applies an RFC 7396 merge patch to `target`, returning a new value (inputs are not changed). */
 export function applyMergePatch(target: JsonValue, patch: JsonValue): JsonValue {
-  if (!isObject(patch)) return structuredClone(patch);
-  const out: JsonObject = isObject(target) ? structuredClone(target) : {};
+  if (!isObject(patch)) return clone(patch);
+  const out: JsonObject = isObject(target) ? (clone(target) as JsonObject) : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else out[key] = applyMergePatch(out[key] ?? null, value);

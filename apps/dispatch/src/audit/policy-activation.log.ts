@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DecisionLogRepository } from './decision-log.repository';
+import type { PolicyActivationLeaf } from './log-leaf';
 
 interface Activation {
   version: number;
   hash: string;
   document: unknown;
   effective_at: string;
+  /** Set when a members' vote activated the version (apps/payouts governance). */
+  proposal_id: string | null;
+  tally: unknown;
 }
+
+/** The activation record, with the proposal and tally when the members voted this version in. */
+type ActivationRecord = PolicyActivationLeaf['record'] & { governance?: { proposalId: string; tally: unknown } };
 
 /**
  * Logs every policy version once it is in force, with its whole document, so that a member's
@@ -31,12 +38,14 @@ export class PolicyActivationLog {
         await tx.query(`SELECT size FROM log_head FOR UPDATE`);
         const still = (await this.pending(tx)).find((p) => p.version === version);
         if (!still) return false;
-        await this.log.append(tx, 'policy_activation', {
+        const record: ActivationRecord = {
           version: still.version,
           hash: still.hash,
           effectiveAt: still.effective_at,
           document: still.document,
-        });
+          ...(still.proposal_id !== null ? { governance: { proposalId: still.proposal_id, tally: still.tally } } : {}),
+        };
+        await this.log.append(tx, 'policy_activation', record);
         return true;
       });
       if (done) logged.push(version);
@@ -46,7 +55,7 @@ export class PolicyActivationLog {
 
   private pending(db: { query(sql: string): Promise<any> }): Promise<Activation[]> {
     return db.query(
-      `SELECT p.version, p.hash, p.document,
+      `SELECT p.version, p.hash, p.document, p.proposal_id, p.tally,
               CASE WHEN p.effective_at = '-infinity' THEN '-infinity'
                    ELSE to_char(p.effective_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END AS effective_at
        FROM policies p

@@ -42,6 +42,13 @@ export const errorCatalog = {
   TRIP_NOT_SETTLED: { status: 409, title: 'The ledger has no completed fare for this trip yet' },
   TIP_REJECTED: { status: 422, title: 'The tip is outside the policy limits' },
   LEDGER_IDEMPOTENCY_CONFLICT: { status: 409, title: 'A ledger entry with this id exists with different content' },
+  NOT_A_VOTING_MEMBER: { status: 403, title: 'Only members of a class the policy lists may propose and vote' },
+  PROPOSAL_NOT_FOUND: { status: 404, title: 'No such proposal' },
+  POLICY_INVALID: { status: 422, title: 'The proposed policy is not a valid policy document' },
+  PROPOSAL_NO_CHANGE: { status: 422, title: 'The proposal changes nothing in the policy in force' },
+  PROPOSAL_DUPLICATES_VERSION: { status: 409, title: 'An earlier policy version has exactly this document: change its title' },
+  VOTING_CLOSED: { status: 409, title: 'The voting window of this proposal has closed' },
+  VOTING_STILL_OPEN: { status: 409, title: 'The voting window of this proposal is still open' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A backing service is unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
