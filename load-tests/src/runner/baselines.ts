@@ -88,6 +88,12 @@ export async function measureFloor(baseUrl: string, ratePerSecond: number, durat
   return { latency, errors };
 }
 
+/** Both baselines at once for `durationMs`, as light probes beside the system's measured window. */
+export async function runProbes(baseUrl: string, echoPerSecond: number, floorPerSecond: number, durationMs: number): Promise<BaselineOutcome> {
+  const [echo, floor] = await Promise.all([measureEcho(baseUrl, echoPerSecond, durationMs), measureFloor(baseUrl, floorPerSecond, durationMs)]);
+  return { echo: echo.latency.summary(), floor: floor.latency.summary(), errors: echo.errors + floor.errors };
+}
+
 /** Both baselines, one after the other, against a baseline server. */
 export async function runBaselines(baseUrl: string, b: { durationSeconds: number; echoPerSecond: number; floorPerSecond: number }): Promise<BaselineOutcome> {
   const echo = await measureEcho(baseUrl, b.echoPerSecond, b.durationSeconds * 1000);

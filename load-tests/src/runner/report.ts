@@ -22,6 +22,8 @@ export interface RunReport {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string };
   gitCommit: string;
   baselines?: BaselineOutcome;
+  /** The same two baselines probed at a low rate during the measured window. */
+  probesDuringRun?: BaselineOutcome;
   latencyMs: { requestToOffer: LatencySummary; acceptToRider: LatencySummary; fixAck: LatencySummary; quote: LatencySummary; tripRequestHttp: LatencySummary };
   counts: {
     requestsScheduled: number;
@@ -46,7 +48,7 @@ export interface RunReport {
   errorsByCode: Record<string, number>;
   firstErrors: Array<{ at: string; what: string }>;
   /** System p50 over the matching baseline's p50 (issue 8: request-to-offer at most 2x the floor). */
-  ratios?: { requestToOfferOverFloorP50: number; fixAckOverEchoP50: number };
+  ratios?: { requestToOfferOverFloorP50: number; fixAckOverEchoP50: number; duringRun?: { requestToOfferOverFloorP50: number; fixAckOverEchoP50: number } };
   checks: Check[];
   pass: boolean;
 }
@@ -67,6 +69,7 @@ export function buildReport(input: {
   url: string;
   startedAt: Date;
   baselines?: BaselineOutcome;
+  probes?: BaselineOutcome;
   system: SystemOutcome;
 }): RunReport {
   const { scenario: s, system } = input;
@@ -109,6 +112,7 @@ export function buildReport(input: {
     },
     gitCommit: gitCommit(),
     baselines: input.baselines,
+    probesDuringRun: input.probes,
     latencyMs,
     counts: {
       requestsScheduled: m.requestsScheduled,
@@ -135,6 +139,10 @@ export function buildReport(input: {
     ratios: input.baselines && {
       requestToOfferOverFloorP50: ratio(latencyMs.requestToOffer.p50, input.baselines.floor.p50),
       fixAckOverEchoP50: ratio(latencyMs.fixAck.p50, input.baselines.echo.p50),
+      duringRun: input.probes && {
+        requestToOfferOverFloorP50: ratio(latencyMs.requestToOffer.p50, input.probes.floor.p50),
+        fixAckOverEchoP50: ratio(latencyMs.fixAck.p50, input.probes.echo.p50),
+      },
     },
     checks,
     pass: checks.every((c) => c.pass),
@@ -165,11 +173,15 @@ export function renderMarkdown(r: RunReport): string {
     row('trip request (HTTP answer)', r.latencyMs.tripRequestHttp),
   ];
   if (r.baselines) {
-    lines.push(row('baseline: bare socket.io echo', r.baselines.echo), row('baseline: HTTP commit one row + one socket.io push', r.baselines.floor));
+    lines.push(row('baseline alone, before: bare socket.io echo', r.baselines.echo), row('baseline alone, before: HTTP commit one row + one socket.io push', r.baselines.floor));
+    const p = r.probesDuringRun;
+    if (p) lines.push(row('baseline probe during the run: echo', p.echo), row('baseline probe during the run: commit + push', p.floor));
+    const during = r.ratios!.duringRun;
     lines.push(
       '',
-      `Ratios (p50): request-to-offer / floor = ${r.ratios!.requestToOfferOverFloorP50}; fix ack / echo = ${r.ratios!.fixAckOverEchoP50}` +
-        (r.baselines.errors ? ` (baseline errors: ${r.baselines.errors})` : ''),
+      `Ratios (p50): request-to-offer / floor = ${r.ratios!.requestToOfferOverFloorP50} (alone), ${during?.requestToOfferOverFloorP50 ?? '-'} (probed during the run); ` +
+        `fix ack / echo = ${r.ratios!.fixAckOverEchoP50} (alone), ${during?.fixAckOverEchoP50 ?? '-'} (during)` +
+        (r.baselines.errors + (p?.errors ?? 0) ? ` (baseline errors: ${r.baselines.errors + (p?.errors ?? 0)})` : ''),
     );
   }
   const c = r.counts;

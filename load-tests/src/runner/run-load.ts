@@ -1,4 +1,4 @@
-import { BaselineOutcome, runBaselines } from './baselines';
+import { BaselineOutcome, runBaselines, runProbes } from './baselines';
 import { RunReport, buildReport } from './report';
 import { Scenario } from './scenario';
 import { runSystem } from './system-run';
@@ -15,13 +15,18 @@ export interface LoadRunOptions {
 }
 
 /**
- * Setup, then the baselines (right before the measured window, so a machine whose load
- * changes over the minutes of a big setup does not skew the ratios; the drivers are online
- * by then and their fixes are part of the background both measurements see), then the system.
+ * Setup, then the baselines alone (right before the measured window: the drivers are online
+ * by then and their fixes are background for both), then the system with light baseline
+ * probes beside it, which see whatever else the shared machine is doing at that moment.
  */
 export async function runLoad(scenario: Scenario, o: LoadRunOptions): Promise<RunReport> {
   const startedAt = new Date();
   let baselines: BaselineOutcome | undefined;
+  let probes: BaselineOutcome | undefined;
+  const b = scenario.baselines;
+  const probe = async (windowMs: number) => {
+    if (o.baselineUrl) probes = await runProbes(o.baselineUrl, b.duringEchoPerSecond, b.duringFloorPerSecond, windowMs);
+  };
   const measureBaselines = async () => {
     if (!o.baselineUrl) return;
     o.say(`baselines: echo at ${scenario.baselines.echoPerSecond}/s and floor at ${scenario.baselines.floorPerSecond}/s for ${scenario.baselines.durationSeconds} s each`);
@@ -35,6 +40,7 @@ export async function runLoad(scenario: Scenario, o: LoadRunOptions): Promise<Ru
     say: o.say,
     progressEveryMs: o.progressEveryMs,
     beforeRun: measureBaselines,
+    during: probe,
   });
-  return buildReport({ scenario, command: o.command, url: o.url, startedAt, baselines, system });
+  return buildReport({ scenario, command: o.command, url: o.url, startedAt, baselines, probes, system });
 }

@@ -20,7 +20,11 @@ export interface Scenario {
   quoteLeadMs: number;
   /** After the last arrival, how long trips may take to end before they count as stuck. */
   drainSeconds: number;
-  baselines: { durationSeconds: number; echoPerSecond: number; floorPerSecond: number };
+  /**
+   * Baselines alone (for durationSeconds, right before the window), and light probes of the
+   * same two baselines during the window, which see the same machine noise as the system.
+   */
+  baselines: { durationSeconds: number; echoPerSecond: number; floorPerSecond: number; duringEchoPerSecond: number; duringFloorPerSecond: number };
   thresholds: {
     requestToOfferP95Ms: number;
     requestToOfferP99Ms: number;

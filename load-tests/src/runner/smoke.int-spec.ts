@@ -44,10 +44,13 @@ describe('the smoke load scenario', () => {
     expect(rows).toEqual([{ status: 'completed', n: String(report.counts.requestsSent) }]);
   });
 
-  it('measures both baselines and the location fix acks in the same run', () => {
+  it('measures both baselines, alone and probed during the run, and the location fix acks', () => {
     expect(report.baselines!.echo.count).toBeGreaterThan(0);
     expect(report.baselines!.floor.count).toBeGreaterThan(0);
     expect(report.baselines!.errors).toBe(0);
+    expect(report.probesDuringRun!.echo.count).toBeGreaterThan(0);
+    expect(report.probesDuringRun!.floor.count).toBeGreaterThan(0);
+    expect(report.probesDuringRun!.errors).toBe(0);
     expect(report.latencyMs.fixAck.count).toBeGreaterThan(0);
     expect(report.ratios!.requestToOfferOverFloorP50).toBeGreaterThan(0);
   });

@@ -26,6 +26,8 @@ export interface SystemRunOptions {
   progressEveryMs?: number;
   /** Runs after setup, just before the measured window (the baselines, close in time to it). */
   beforeRun?: () => Promise<void>;
+  /** Runs beside the measured window, for its length (the baseline probes). */
+  during?: (windowMs: number) => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -102,8 +104,10 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
       freeRiders.push(rider);
     }
   };
+  const beside = o.during?.(s.durationSeconds * 1000);
   await runSchedule(offsets, start, (at, i) => pending.push(arrival(at, i)));
   await Promise.all(pending);
+  await beside;
 
   o.say(`drain: waiting up to ${s.drainSeconds} s for ${tracker.openCount()} open trips to end`);
   const drainUntil = Date.now() + s.drainSeconds * 1000;
