@@ -8,3 +8,5 @@ export * from './accounts';
 export * from './journal';
 export * from './posting-rules';
 export * from './allocation';
+export * from './payouts';
+export * from './payment-files';
