@@ -34,6 +34,20 @@ const pageSchema = z.object({ treeSize: size, from: size, decisions: z.array(dec
 const proofSchema = z.object({ index: size, treeSize: size, leafHash: b64, proof: z.array(b64) });
 const consistencySchema = z.object({ from: size, to: size, proof: z.array(b64) });
 
+const count = z.number().int().min(0);
+/** The trips-table figures of GET /v1/audit/fairness: reported by the server, not verifiable from the log. */
+export const outcomesSchema = z.object({
+  source: z.literal('trips table'),
+  requested: count,
+  matched: count,
+  completed: count,
+  waitSeconds: z.object({ median: z.number(), p90: z.number(), max: z.number() }).nullable(),
+  drivers: z.array(z.object({ pseudonym: z.string(), trips: count, completed: count })),
+  tripsGini: z.number(),
+});
+export type OutcomesJson = z.infer<typeof outcomesSchema>;
+const fairnessOutcomesSchema = z.object({ period: z.string(), outcomes: outcomesSchema });
+
 /** The HTTP answer was not what the contract says. */
 export class AuditApiError extends Error {
   override readonly name = 'AuditApiError';
@@ -69,6 +83,11 @@ export class AuditClient {
 
   consistency(from: number, to: number) {
     return this.get(`/v1/audit/consistency?from=${from}&to=${to}`, consistencySchema);
+  }
+
+  /** Trip outcomes of a pseudonym period, as the server reports them. */
+  async outcomes(period: string): Promise<OutcomesJson> {
+    return (await this.get(`/v1/audit/fairness?period=${encodeURIComponent(period)}`, fairnessOutcomesSchema, true)).outcomes;
   }
 
   private async get<S extends z.ZodType>(path: string, schema: S, authed = false): Promise<z.infer<S>> {

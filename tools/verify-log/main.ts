@@ -12,7 +12,8 @@ const USAGE = `usage: verify-log --url URL [--token TOKEN] [--state FILE] [--fro
   --token   a member's access token (or COOP_AUDIT_TOKEN); needed to download leaves
   --state   where to keep the last verified checkpoint (default .coop-audit-state.json; --no-state to skip)
   --from/--to  leaf range [from, to) (default: the whole tree)
-  --fairness   print offers per driver pseudonym and the Gini spreads, per period, from the verified leaves`;
+  --fairness   print offers per driver pseudonym and the Gini spreads, per period, from the verified leaves,
+               then trips per driver and wait times as the server reports them (not in the log)`;
 
 function count(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -31,7 +32,7 @@ function print(r: VerifyReport): void {
   process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
 }
 
-function printFairness(periods: NonNullable<VerifyReport['fairness']>): void {
+function printFairness(periods: NonNullable<VerifyReport['fairness']>, reported: VerifyReport['reportedOutcomes'] = []): void {
   const out: string[] = [];
   for (const p of periods) {
     out.push('', `period ${p.period}: ${p.decisions} decisions, Gini of offers ${p.offersGini.toFixed(3)}, of earnings per hour ${p.earningsPerHourGini.toFixed(3)}`);
@@ -41,6 +42,13 @@ function printFairness(periods: NonNullable<VerifyReport['fairness']>): void {
       const perHour = d.earningsPerHourMinor === null ? '-' : (d.earningsPerHourMinor / 100).toFixed(2);
       out.push(`  ${d.pseudonym.padEnd(24)} ${String(d.offers).padStart(7)} ${String(d.candidacies).padStart(9)} ${String(excluded).padStart(8)} ${perHour.padStart(9)}`);
     }
+    const o = reported.find((r) => r.period === p.period);
+    if (!o) continue;
+    const wait = o.waitSeconds ? `wait to match median ${o.waitSeconds.median} s, p90 ${o.waitSeconds.p90} s, max ${o.waitSeconds.max} s` : 'no matched trip';
+    out.push(`  reported by the server from its trips table (not in the log, not verified):`);
+    out.push(`  ${o.requested} trips requested, ${o.matched} matched, ${o.completed} completed; ${wait}; Gini of trips ${o.tripsGini.toFixed(3)}`);
+    out.push(`  ${'driver'.padEnd(24)} ${'trips'.padStart(7)} ${'completed'.padStart(9)}`);
+    for (const d of o.drivers) out.push(`  ${d.pseudonym.padEnd(24)} ${String(d.trips).padStart(7)} ${String(d.completed).padStart(9)}`);
   }
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -76,7 +84,7 @@ export async function runVerifyLog(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
     print(report);
-    if (report.fairness) printFairness(report.fairness);
+    if (report.fairness) printFairness(report.fairness, report.reportedOutcomes);
   }
   return report.ok ? 0 : 1;
 }

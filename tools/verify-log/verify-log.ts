@@ -22,7 +22,7 @@ import {
   verifyInclusion,
 } from '@coop/transparency-log';
 import { PeriodFairness, fairnessReport } from '../../apps/dispatch/src/audit/fairness';
-import { AuditClient, CheckpointJson, DecisionJson } from './audit-client';
+import { AuditClient, CheckpointJson, DecisionJson, OutcomesJson } from './audit-client';
 import { LeafOutcome, checkLeaf } from './leaf-checks';
 import { SavedState, loadState, saveState } from './state-file';
 
@@ -60,6 +60,8 @@ export interface VerifyReport {
   notes: string[];
   failures: Failure[];
   fairness?: PeriodFairness[];
+  /** With --fairness: trips per driver and wait times per period as the server reports them (the log does not hold them, so they are not verified). */
+  reportedOutcomes?: ({ period: string } & OutcomesJson)[];
 }
 
 const b = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
@@ -181,7 +183,17 @@ async function checkLeaves(
     next += entries.length;
   }
   report.policiesSeen = activations.size;
-  if (o.fairness) report.fairness = fairnessReport(verifiedLeaves);
+  if (o.fairness) {
+    report.fairness = fairnessReport(verifiedLeaves);
+    report.reportedOutcomes = [];
+    for (const { period } of report.fairness) {
+      try {
+        report.reportedOutcomes.push({ period, ...(await client.outcomes(period)) });
+      } catch (e) {
+        report.notes.push(`trip outcomes of ${period} not available from the server: ${(e as Error).message}`);
+      }
+    }
+  }
 
   if (from === 0 && to === cp.treeSize && to > 0) {
     const tree = new MemoryNodeStore({ expectedLeaves: to });

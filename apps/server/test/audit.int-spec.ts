@@ -214,7 +214,28 @@ describe('the member-auditable dispatch log, end to end', () => {
     expect(fairness.body.decisions).toBeGreaterThanOrEqual(6);
     expect(fairness.body.drivers.map((d: any) => d.offers).reduce((a: number, b: number) => a + b, 0)).toBe(fairness.body.decisions);
     const recomputed = await verifyLog({ url: system.url, token: (await system.member('rider')).token, fairness: true });
-    expect(recomputed.fairness!.find((p) => p.period === fairness.body.period)).toEqual(fairness.body);
+    const { outcomes, ...fromLog } = fairness.body;
+    expect(recomputed.fairness!.find((p) => p.period === fairness.body.period)).toEqual(fromLog);
+    // Trips per driver and wait times come from the trips table (not in the log), pseudonymized.
+    const [totals] = await system.sql<{ requested: string; matched: string; completed: string }>(
+      `SELECT count(*) AS requested, count(matched_at) AS matched, count(*) FILTER (WHERE status = 'completed') AS completed FROM trips`,
+    );
+    expect(outcomes).toMatchObject({
+      source: 'trips table',
+      requested: Number(totals.requested),
+      matched: Number(totals.matched),
+      completed: Number(totals.completed),
+    });
+    expect(outcomes.completed).toBeGreaterThanOrEqual(trips.length);
+    const perDriver = await system.sql<{ n: string }>(`SELECT count(*) AS n FROM trips WHERE matched_at IS NOT NULL GROUP BY driver_id ORDER BY n DESC`);
+    expect(outcomes.drivers.map((d: any) => d.trips)).toEqual(perDriver.map((r) => Number(r.n)));
+    for (const d of outcomes.drivers) expect(fromLog.drivers.map((x: any) => x.pseudonym)).toContain(d.pseudonym);
+    const { median, p90, max } = outcomes.waitSeconds;
+    expect(0 <= median && median <= p90 && p90 <= max).toBe(true);
+    expect(outcomes.tripsGini).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(outcomes)).not.toMatch(new RegExp(UUID_RE.source, "i"));
+    // The verifier passes them on, labelled as reported, beside the figures it recomputed.
+    expect(recomputed.reportedOutcomes!.find((p) => p.period === fairness.body.period)).toEqual({ period: fairness.body.period, ...outcomes });
     expect((await system.http('GET', '/v1/audit/fairness?period=2026-13x', { token: admin })).body.code).toBe('VALIDATION_FAILED');
 
     // A state file from an earlier run that saw another tree of the same size: a fork.

@@ -96,7 +96,7 @@ export class AuditController {
     summary: 'Fairness of one pseudonym period, from the public log',
     description:
       'Per driver pseudonym: offers, candidacies, exclusions by reason, latest earnings; Gini of offers and of earnings per hour. ' +
-      'The verifier recomputes the same figures from the leaves it verified (verify-log --fairness). Trip outcomes and wait times are not in the log.',
+      'The verifier recomputes the same figures from the leaves it verified (verify-log --fairness). Trips per driver and wait times are not in the log: `outcomes` reports them from the trips table, which a member cannot verify.',
     query: fairnessQuerySchema,
     responses: { 200: { description: 'The period\'s figures (default: the current period)', schema: fairnessResponse } },
   })

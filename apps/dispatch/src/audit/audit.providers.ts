@@ -13,6 +13,7 @@ import { LogLeafBuilder } from './log-leaf.builder';
 import { LogSigningKey } from './log-signing-key';
 import { PolicyActivationLog } from './policy-activation.log';
 import { PseudonymKeys } from './pseudonym-keys';
+import { TripOutcomesRepository } from './trip-outcomes.repository';
 
 /** Everything the transparency log adds to the dispatch module. */
 export const auditProviders: Provider[] = [
@@ -40,6 +41,7 @@ export const auditProviders: Provider[] = [
   PolicyActivationLog,
   CheckpointJob,
   AuditLogRepository,
+  TripOutcomesRepository,
   AuditService,
 ];
 

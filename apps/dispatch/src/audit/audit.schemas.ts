@@ -81,4 +81,15 @@ export const fairnessResponse = z.object({
   ),
   offersGini: z.number(),
   earningsPerHourGini: z.number(),
+  outcomes: z
+    .object({
+      source: z.literal('trips table'),
+      requested: z.number().int(),
+      matched: z.number().int(),
+      completed: z.number().int(),
+      waitSeconds: z.object({ median: z.number(), p90: z.number(), max: z.number() }).nullable(),
+      drivers: z.array(z.object({ pseudonym: z.string(), trips: z.number().int(), completed: z.number().int() })),
+      tripsGini: z.number(),
+    })
+    .describe('trips requested in the period, from the trips table: reported by the server, not verifiable from the log'),
 });

@@ -7,10 +7,11 @@ import { AuditLogRepository } from './audit-log.repository';
 import { DecisionView, Viewer, viewLeaf } from './audit-view';
 import { CheckpointsRepository, StoredCheckpoint } from './checkpoints.repository';
 import { LogSigningKey } from './log-signing-key';
-import { PeriodFairness, fairnessReport } from './fairness';
+import { PeriodFairness, TripOutcomes, fairnessReport, tripOutcomes } from './fairness';
 import { PgNodeStore } from './pg-node-store';
-import { periodOf, pseudonym } from './privacy/pseudonym';
+import { periodBounds, periodOf, pseudonym } from './privacy/pseudonym';
 import { PseudonymKeys } from './pseudonym-keys';
+import { TripOutcomesRepository } from './trip-outcomes.repository';
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
@@ -25,6 +26,7 @@ export class AuditService {
     private readonly keys: PseudonymKeys,
     private readonly policies: PolicyService,
     private readonly clock: Clock,
+    private readonly outcomes: TripOutcomesRepository,
   ) {}
 
   /** The latest signed tree head. */
@@ -78,11 +80,20 @@ export class AuditService {
     return { from, to: size, proof: proof.map(b64) };
   }
 
-  /** Fairness figures of a pseudonym period (default: the current one), from the public leaves. */
-  async fairness(period?: string): Promise<PeriodFairness> {
+  /**
+   * Fairness figures of a pseudonym period (default: the current one): from the public leaves
+   * (what a verifier recomputes), plus `outcomes` (trips per driver, wait times) from the trips
+   * table, which the log does not hold.
+   */
+  async fairness(period?: string): Promise<PeriodFairness & { outcomes: TripOutcomes }> {
     const wanted = period ?? periodOf(this.clock.nowMs(), this.policies.inForce().document.privacy?.pseudonymRotation ?? 'monthly');
     const [report] = fairnessReport(await this.leaves.decisionsInPeriod(this.db, wanted));
-    return report ?? { period: wanted, decisions: 0, drivers: [], offersGini: 0, earningsPerHourGini: 0 };
+    const fromLog = report ?? { period: wanted, decisions: 0, drivers: [], offersGini: 0, earningsPerHourGini: 0 };
+    const { startMs, endMs } = periodBounds(wanted);
+    const rows = await this.outcomes.between(this.db, startMs, endMs);
+    const key = await this.keys.keyFor(wanted);
+    const perDriver = rows.perDriver.map(({ driverId, trips, completed }) => ({ pseudonym: pseudonym(key, driverId), trips, completed }));
+    return { ...fromLog, outcomes: tripOutcomes({ ...rows, perDriver }, fromLog.drivers.map((d) => d.pseudonym)) };
   }
 
   private async latest(): Promise<StoredCheckpoint> {

@@ -1,4 +1,5 @@
-import { fairnessReport, gini } from './fairness';
+import { fairnessReport, gini, tripOutcomes } from './fairness';
+import { periodBounds, periodOf } from './privacy/pseudonym';
 
 const decision = (period: string, chosen: string, candidates: string[], drivers: Array<[string, number, number]>, excluded: Array<[string, string]> = []) => ({
   kind: 'dispatch_decision',
@@ -35,5 +36,34 @@ describe('fairness from public leaves', () => {
     ]);
     expect(nov.offersGini).toBeCloseTo(2 / 3, 12);
     expect(nov.earningsPerHourGini).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('trip outcomes of a period', () => {
+  it('sorts drivers by trips and counts a driver seen in decisions with no trip as 0 in the Gini', () => {
+    const out = tripOutcomes(
+      { requested: 5, matched: 4, completed: 3, waitSeconds: { median: 12, p90: 30, max: 31 }, perDriver: [{ pseudonym: 'm-b', trips: 1, completed: 1 }, { pseudonym: 'm-a', trips: 3, completed: 2 }] },
+      ['m-a', 'm-b', 'm-c'],
+    );
+    expect(out.drivers.map((d) => d.pseudonym)).toEqual(['m-a', 'm-b']);
+    expect(out.tripsGini).toBeCloseTo(gini([3, 1, 0]), 12);
+    expect(out).toMatchObject({ source: 'trips table', requested: 5, matched: 4, completed: 3 });
+  });
+
+  it('periodBounds is the inverse of periodOf for every rotation, across year ends and ISO week 53', () => {
+    const day = 86_400_000;
+    const wrong: string[] = [];
+    for (const rotation of ['weekly', 'monthly', 'yearly'] as const) {
+      for (let t = Date.UTC(2019, 11, 20); t < Date.UTC(2027, 1, 10); t += day / 3 + 1234) {
+        const period = periodOf(t, rotation);
+        const { startMs, endMs } = periodBounds(period);
+        const ok = startMs <= t && t < endMs && periodOf(startMs, rotation) === period && periodOf(endMs - 1, rotation) === period && periodOf(endMs, rotation) !== period;
+        if (!ok) wrong.push(`${rotation} ${new Date(t).toISOString()} ${period}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(periodBounds('2026-W01').startMs).toBe(Date.UTC(2025, 11, 29));
+    expect(() => periodBounds('2026-13')).toThrow(RangeError);
+    expect(() => periodBounds('2026-W54')).toThrow(RangeError);
   });
 });

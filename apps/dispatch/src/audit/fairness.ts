@@ -5,8 +5,9 @@
  * candidate or excluded (by reason), their latest earnings snapshot, and the spread (Gini) of
  * offers and of earnings per online hour across drivers.
  *
- * What the log cannot tell: completed trips and rider wait times (trip outcomes are not logged),
- * so they are not here.
+ * What the log cannot tell: trips per driver and rider wait times (trip outcomes are not logged).
+ * The API adds them from the trips table as `outcomes` (tripOutcomes below), marked as reported by
+ * the server and not verifiable from the log.
  */
 
 /** One driver's figures in a period, by pseudonym. */
@@ -113,4 +114,41 @@ export function fairnessReport(leaves: readonly unknown[]): PeriodFairness[] {
         earningsPerHourGini: gini(drivers.flatMap((d) => (d.earningsPerHourMinor === null ? [] : [d.earningsPerHourMinor]))),
       };
     });
+}
+
+/** Trip outcomes of a period, as the server reports them from the trips table (not verifiable from the log). */
+export interface TripOutcomes {
+  source: 'trips table';
+  requested: number;
+  matched: number;
+  completed: number;
+  /** Seconds from request to a driver's accept, over matched trips; null when none. */
+  waitSeconds: { median: number; p90: number; max: number } | null;
+  /** Matched trips per driver pseudonym, most first. */
+  drivers: { pseudonym: string; trips: number; completed: number }[];
+  /** Gini of matched trips across the drivers who had at least one decision or trip in the period. */
+  tripsGini: number;
+}
+
+/**
+ * Trips per driver under the period's pseudonyms, and the Gini of trips over every driver the
+ * period's decisions saw (a driver offered nothing and matched nothing counts as 0), so the
+ * spread is comparable with offersGini.
+ */
+export function tripOutcomes(
+  rows: { requested: number; matched: number; completed: number; waitSeconds: TripOutcomes['waitSeconds']; perDriver: { pseudonym: string; trips: number; completed: number }[] },
+  seenInDecisions: readonly string[],
+): TripOutcomes {
+  const drivers = [...rows.perDriver].sort((a, b) => b.trips - a.trips || (a.pseudonym < b.pseudonym ? -1 : 1));
+  const trips = new Map(drivers.map((d) => [d.pseudonym, d.trips]));
+  const everyone = new Set([...seenInDecisions, ...trips.keys()]);
+  return {
+    source: 'trips table',
+    requested: rows.requested,
+    matched: rows.matched,
+    completed: rows.completed,
+    waitSeconds: rows.waitSeconds,
+    drivers,
+    tripsGini: gini([...everyone].map((p) => trips.get(p) ?? 0)),
+  };
 }

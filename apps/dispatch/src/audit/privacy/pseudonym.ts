@@ -31,3 +31,24 @@ export function periodOf(epochMs: number, rotation: PseudonymRotation): string {
   const week = 1 + Math.floor((thursday - Date.UTC(isoYear, 0, 1)) / (7 * 86_400_000));
   return `${isoYear}-W${String(week).padStart(2, '0')}`;
 }
+
+/** The UTC instants [startMs, endMs) a period string ("2026", "2026-11", "2026-W47") covers; the inverse of periodOf. */
+export function periodBounds(period: string): { startMs: number; endMs: number } {
+  const m = /^(\d{4})(?:-(\d{2})|-W(\d{2}))?$/.exec(period);
+  if (!m) throw new RangeError(`not a pseudonym period: ${period}`);
+  const year = Number(m[1]);
+  if (m[2] !== undefined) {
+    const month = Number(m[2]);
+    if (month < 1 || month > 12) throw new RangeError(`not a pseudonym period: ${period}`);
+    return { startMs: Date.UTC(year, month - 1, 1), endMs: Date.UTC(year, month, 1) };
+  }
+  if (m[3] !== undefined) {
+    // ISO 8601: week 1 is the week (Monday first) that holds January 4th.
+    const jan4 = Date.UTC(year, 0, 4);
+    const week1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000;
+    const startMs = week1 + (Number(m[3]) - 1) * 7 * 86_400_000;
+    if (Number(m[3]) < 1 || periodOf(startMs, 'weekly') !== period) throw new RangeError(`not a pseudonym period: ${period}`);
+    return { startMs, endMs: startMs + 7 * 86_400_000 };
+  }
+  return { startMs: Date.UTC(year, 0, 1), endMs: Date.UTC(year + 1, 0, 1) };
+}
