@@ -7,7 +7,8 @@
  * Uses a throw-away database coop_test_bench_<random> on TEST_DATABASE_URL's server (default
  * postgres://postgres@127.0.0.1:5432), dropped at the end.
  * 1. Appends through DecisionLogRepository with real decision records (public form, seal, leaf,
- *    nodes, disclosure), one leaf per transaction as dispatch does, 1 and 8 concurrent writers.
+ *    nodes, disclosure), one leaf per transaction as dispatch did before LogAppender (policy
+ *    activations still do), 1 and 8 concurrent writers; log-append.bench.ts compares it with group commit.
  *    Each transaction holds only the append, so this is the log's ceiling, not dispatch's.
  * 2. A log of `bigSize` leaves (default 1,000,000) built in SQL (the migration's level-by-level
  *    node backfill), then inclusion and consistency proofs through PgNodeStore, verified.
