@@ -26,6 +26,14 @@ export const appConfigSchema = z.object({
     .default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and queue, so several systems (or test files) share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('coop'),
+  /** Base URL of an OSRM server (its `table` service gives road ETAs to pickups); the ETA model alone when unset. */
+  OSRM_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http(s):// URL')
+    .optional(),
+  /** How long dispatch waits for OSRM before falling back to the ETA model. */
+  OSRM_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(400),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   /** base64 of the 32-byte Ed25519 seed that signs audit checkpoints; generated and stored when unset. */
