@@ -1,16 +1,39 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { GovernanceCloseJob } from './governance/governance-close.job';
 import { GovernanceController } from './governance/governance.controller';
 import { GovernanceService } from './governance/governance.service';
 import { ProposalsRepository } from './governance/proposals.repository';
+import { PayoutRunsRepository } from './payouts/payout-runs.repository';
+import { PayoutRunner } from './payouts/payout-runner.service';
+import { PaymentProvider, PayoutJournal } from './payouts/payout.ports';
+import { PayoutScheduleJob } from './payouts/payout-schedule.job';
+import { PayoutsController } from './payouts/payouts.controller';
+import { RecordedFileProvider } from './payouts/recorded-file.provider';
 
 /**
- * Co-operative governance, payouts and dividends. So far: policy governance (proposals,
- * one-member-one-vote ballots, tallies, activation into `policies`). Payout runs and
- * patronage dividends are not built yet (issue 6).
+ * Co-operative governance and payouts: policy proposals and one-member-one-vote ballots
+ * (activation into `policies`), payout runs (API, CLI through the API, hourly scheduler).
+ * The ledger comes in through the PayoutJournal port, bound by the composition root.
+ * Patronage dividends are not built yet (issue 6).
  */
-@Module({
-  controllers: [GovernanceController],
-  providers: [ProposalsRepository, GovernanceService, GovernanceCloseJob],
-})
-export class PayoutsModule {}
+@Module({})
+export class PayoutsModule {
+  /** The module with its ledger: `imports` provide what `journal` (a PayoutJournal) needs. */
+  static withJournal(options: { imports: Array<Type | DynamicModule>; journal: Type<PayoutJournal> }): DynamicModule {
+    return {
+      module: PayoutsModule,
+      imports: options.imports,
+      controllers: [GovernanceController, PayoutsController],
+      providers: [
+        ProposalsRepository,
+        GovernanceService,
+        GovernanceCloseJob,
+        PayoutRunsRepository,
+        PayoutRunner,
+        PayoutScheduleJob,
+        { provide: PayoutJournal, useClass: options.journal },
+        { provide: PaymentProvider, useClass: RecordedFileProvider },
+      ],
+    };
+  }
+}

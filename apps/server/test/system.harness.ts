@@ -158,6 +158,16 @@ export class TestSystem {
     return { memberId: res.body.memberId, token: await this.token(email, password), email };
   }
 
+  /** A treasurer: registered as a rider, then given the role in SQL (no API assigns roles yet). */
+  async treasurer(): Promise<{ memberId: string; token: string; email: string }> {
+    const email = `treasurer-${randomBytes(4).toString('hex')}@coop.test`;
+    const password = 'a-good-password';
+    const res = await this.http('POST', '/v1/auth/register', { body: { email, password, displayName: 'Test treasurer', role: 'rider' } });
+    if (res.status !== 201) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`);
+    await this.sql(`UPDATE members SET role = 'treasurer' WHERE id = $1`, [res.body.memberId]);
+    return { memberId: res.body.memberId, token: await this.token(email, password), email };
+  }
+
   /** A connected socket.io client; rejects with the server's refusal. */
   async socket(namespace: '/drivers' | '/riders', token: string | undefined): Promise<TestSocket> {
     const socket = io(this.url + namespace, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { PaymentBatch, pain001Xml, payoutCsv } from './payment-files';
-import { decimalAmount, planPayouts, postPayout } from './payouts';
+import { decimalAmount, isPayoutSlot, planPayouts, postPayout } from './payouts';
 import { checkPain001, parseXml, textAt } from './test-fixtures';
 
 const batch = (transfers: PaymentBatch['transfers']): PaymentBatch => ({
@@ -82,5 +82,18 @@ describe('pain.001.001.09', () => {
   it('the CSV quotes fields with commas and quotes (RFC 4180)', () => {
     const csv = payoutCsv(batch([{ endToEndId: 'E1', amount: { amount: 1005n, currency: 'CAD' }, creditorName: 'Doe, "J"', creditorAccount: { other: 'x1' }, remittance: 'p' }]));
     expect(csv).toBe('end_to_end_id,creditor_name,creditor_account,currency,amount,amount_minor,remittance\r\nE1,"Doe, ""J""",x1,CAD,10.05,1005,p\r\n');
+  });
+});
+
+describe('payout schedule', () => {
+  it('is weekly on the ISO weekday and hour, biweekly on even ISO weeks, monthly on the day', () => {
+    const monday6 = new Date('2026-11-23T06:00:00Z'); // Monday, ISO week 48
+    expect(isPayoutSlot({ schedule: 'weekly', day: 1, hourUtc: 6 }, monday6)).toBe(true);
+    expect(isPayoutSlot({ schedule: 'weekly', day: 1, hourUtc: 7 }, monday6)).toBe(false);
+    expect(isPayoutSlot({ schedule: 'weekly', day: 2, hourUtc: 6 }, monday6)).toBe(false);
+    expect(isPayoutSlot({ schedule: 'biweekly', day: 1, hourUtc: 6 }, monday6)).toBe(true);
+    expect(isPayoutSlot({ schedule: 'biweekly', day: 1, hourUtc: 6 }, new Date('2026-11-30T06:00:00Z'))).toBe(false); // week 49
+    expect(isPayoutSlot({ schedule: 'weekly', day: 7, hourUtc: 6 }, new Date('2026-11-29T06:30:00Z'))).toBe(true); // Sunday
+    expect(isPayoutSlot({ schedule: 'monthly', day: 23, hourUtc: 6 }, monday6)).toBe(true);
   });
 });

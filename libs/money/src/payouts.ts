@@ -67,3 +67,31 @@ export function decimalAmount(m: Money): string {
   const whole = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return negative ? `-${whole}` : whole;
 }
+
+/** The payout schedule of the policy (libs/policy PayoutPolicy), repeated here to keep money free of policy. */
+export interface PayoutSchedule {
+  schedule: 'weekly' | 'biweekly' | 'monthly';
+  /** ISO weekday (1 = Monday) for weekly and biweekly runs; day of month for monthly. */
+  day: number;
+  hourUtc: number;
+}
+
+/** ISO 8601 week number of a UTC date. */
+function isoWeek(at: Date): number {
+  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  d.setUTCDate(d.getUTCDate() + 4 - (d.getUTCDay() || 7));
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  return Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+}
+
+/**
+ * Whether the hour starting at `at` (UTC) is a scheduled payout hour: weekly on the ISO
+ * weekday, biweekly on that weekday of even ISO weeks, monthly on the day of the month.
+ */
+export function isPayoutSlot(s: PayoutSchedule, at: Date): boolean {
+  if (at.getUTCHours() !== s.hourUtc) return false;
+  if (s.schedule === 'monthly') return at.getUTCDate() === s.day;
+  const weekday = at.getUTCDay() === 0 ? 7 : at.getUTCDay();
+  if (weekday !== s.day) return false;
+  return s.schedule === 'weekly' || isoWeek(at) % 2 === 0;
+}

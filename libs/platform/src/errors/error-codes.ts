@@ -49,6 +49,9 @@ export const errorCatalog = {
   PROPOSAL_DUPLICATES_VERSION: { status: 409, title: 'An earlier policy version has exactly this document: change its title' },
   VOTING_CLOSED: { status: 409, title: 'The voting window of this proposal has closed' },
   VOTING_STILL_OPEN: { status: 409, title: 'The voting window of this proposal is still open' },
+  PAYOUT_RUN_NOT_FOUND: { status: 404, title: 'No such payout run' },
+  PAYOUT_RUN_IN_PROGRESS: { status: 409, title: 'Another payout run is starting: try again' },
+  PAYOUT_NOT_FAILED: { status: 409, title: 'Only a failed payment can be retried' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A backing service is unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
