@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import { latLngToCell } from 'h3-js';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, CITY, TestSystem } from './system.harness';
+import { SCREENSHOTS, buildWebPage, launchChromium } from './web-browser';
+
+jest.setTimeout(180_000);
+
+const PASSWORD = 'a-good-password';
+
+/**
+ * The members' page in a real browser (Debian's chromium) against the whole system: sign-in,
+ * the live map following a driver, a decision explained and verified in the browser, and the
+ * same verification failing once the stored leaf is tampered with.
+ */
+describe('members web page', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  let page: Page;
+  let resolution: number;
+  let decisionIndex: number;
+  let runnerUp: { email: string };
+  let admin: string;
+
+  beforeAll(async () => {
+    buildWebPage();
+    system = await TestSystem.start();
+    browser = await launchChromium();
+    admin = await system.token(ADMIN.email, ADMIN.password);
+    resolution = (await system.http('GET', '/v1/policy', { token: admin })).body.document.privacy.publicH3Resolution;
+
+    // Two drivers near the pickup, one a little further: one decision with a winner and a runner-up.
+    const near = await system.onlineDriver({ lat: CITY.lat + 0.001, lng: CITY.lng });
+    const far = await system.onlineDriver({ lat: CITY.lat + 0.01, lng: CITY.lng + 0.01 });
+    runnerUp = far;
+    const { tripId } = await system.requestTrip();
+    const offer = await system.pendingOffer(tripId);
+    expect(offer.driverId).toBe(near.memberId);
+    const [row] = await system.sql<{ index: string }>(`SELECT max(index) AS index FROM log_leaves WHERE kind = 'dispatch_decision'`);
+    decisionIndex = Number(row.index);
+    // The Verify button checks against the latest signed checkpoint: wait until it covers the decision.
+    await system.until(async () => (await system.http('GET', '/v1/audit/checkpoint')).body?.treeSize > decisionIndex, 20_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  async function signIn(email: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
+    const p = await browser.newPage({ viewport });
+    await p.goto(system.url + '/');
+    await p.getByLabel('Email').fill(email);
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByLabel('Password').press('Enter');
+    await p.getByRole('heading', { name: 'Live map' }).waitFor();
+    return p;
+  }
+
+  it('serves the page at / and signs a member in', async () => {
+    const index = await system.http('GET', '/');
+    expect(index.status).toBe(200);
+    page = await signIn(runnerUp.email);
+    await expect(page.locator('#nav .who').textContent()).resolves.toContain('(driver)');
+  });
+
+  it('refuses a wrong password with a message', async () => {
+    const p = await browser.newPage();
+    await p.goto(system.url + '/#/sign-in');
+    await p.getByLabel('Email').fill(runnerUp.email);
+    await p.getByLabel('Password').fill('not-the-password');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expect(p.getByRole('alert').filter({ hasText: 'Wrong email or password' }).textContent()).resolves.toBeTruthy();
+    await p.close();
+  });
+
+  it('shows the live map and follows a driver who moves', async () => {
+    await page.goto(system.url + '/#/live');
+    const cityCell = latLngToCell(CITY.lat + 0.001, CITY.lng, resolution);
+    await page.locator(`svg.hexmap g[data-cell="${cityCell}"]`).waitFor();
+    await expect(page.locator('#fig-online').textContent()).resolves.toBe('2');
+
+    // A third driver comes online far away, then drives across town: the map follows.
+    const start = { lat: CITY.lat - 0.1, lng: CITY.lng - 0.1 };
+    const end = { lat: CITY.lat - 0.1, lng: CITY.lng + 0.1 };
+    const mover = await system.onlineDriver(start);
+    const startCell = latLngToCell(start.lat, start.lng, resolution);
+    const endCell = latLngToCell(end.lat, end.lng, resolution);
+    expect(endCell).not.toBe(startCell);
+    await page.locator(`svg.hexmap g[data-cell="${startCell}"][data-free="1"]`).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'live-map.png') });
+
+    expect(await mover.socket.call('driver:location', { ...end, at: new Date().toISOString() })).toEqual({ ok: true });
+    await page.locator(`svg.hexmap g[data-cell="${endCell}"][data-free="1"]`).waitFor({ timeout: 15_000 });
+    await page.locator(`svg.hexmap g[data-cell="${startCell}"][data-free="0"]`).waitFor({ timeout: 15_000 });
+    await expect(page.locator(`#live-cells tr[data-cell="${endCell}"] td`).first().textContent()).resolves.toBe('1');
+  });
+
+  it('lists decisions, explains one in plain words, and verifies it in the browser', async () => {
+    await page.goto(system.url + '/#/audit');
+    const link = page.locator(`#decisions tr[data-index="${decisionIndex}"] a`);
+    await link.waitFor();
+    // The runner-up is named in the decision: "only decisions about me" keeps it.
+    await page.getByLabel('Only decisions about me').check();
+    await link.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'audit-list.png') });
+    await link.click();
+
+    await expect(page.locator('#plain-words').textContent()).resolves.toBe('You were 2nd of 2: 1 driver had a shorter pickup ETA.');
+    await expect(page.locator('table.candidates tbody tr').count()).resolves.toBe(2);
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    const verdict = page.locator('#verify-result [data-ok]');
+    await verdict.waitFor({ timeout: 20_000 });
+    await expect(verdict.getAttribute('data-ok')).resolves.toBe('true');
+    await expect(page.locator('#verify-result li.fail').count()).resolves.toBe(0);
+    await expect(page.locator('#verify-result li.pass').count()).resolves.toBe(3);
+    await page.screenshot({ path: join(SCREENSHOTS, 'decision-verified.png'), fullPage: true });
+  });
+
+  it('fails verification once the stored leaf has been tampered with', async () => {
+    const [victim] = await system.sql<{ body: string }>('SELECT body FROM log_leaves WHERE index = $1', [decisionIndex]);
+    const leaf = JSON.parse(victim.body);
+    leaf.record.choice.score += 1;
+    await system.sql('ALTER TABLE log_leaves DISABLE TRIGGER log_leaves_append_only');
+    try {
+      await system.sql('UPDATE log_leaves SET body = $2 WHERE index = $1', [decisionIndex, JSON.stringify(leaf)]);
+    } finally {
+      await system.sql('ALTER TABLE log_leaves ENABLE TRIGGER log_leaves_append_only');
+    }
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    const verdict = page.locator('#verify-result [data-ok]');
+    await verdict.waitFor({ timeout: 20_000 });
+    await expect(verdict.getAttribute('data-ok')).resolves.toBe('false');
+    const failed = await page.locator('#verify-result li.fail').allTextContents();
+    expect(failed).toEqual([expect.stringContaining('Leaf hash'), expect.stringContaining('Inclusion proof')]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'decision-tampered.png'), fullPage: true });
+
+    await system.sql('ALTER TABLE log_leaves DISABLE TRIGGER log_leaves_append_only');
+    try {
+      await system.sql('UPDATE log_leaves SET body = $2 WHERE index = $1', [decisionIndex, victim.body]);
+    } finally {
+      await system.sql('ALTER TABLE log_leaves ENABLE TRIGGER log_leaves_append_only');
+    }
+  });
+
+  it('shows the fairness report and the policy in force, on a phone-sized screen too', async () => {
+    await page.goto(system.url + '/#/fairness');
+    await page.getByRole('heading', { name: /^Fairness, period/ }).waitFor();
+    await expect(page.locator('#fair-decisions').textContent()).resolves.toMatch(/^[1-9]\d*$/);
+    await page.locator('svg.chart').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'fairness.png'), fullPage: true });
+
+    await page.goto(system.url + '/#/governance');
+    const policy = await system.http('GET', '/v1/policy', { token: admin });
+    await expect(page.locator('#policy-hash').textContent()).resolves.toBe(policy.body.hash);
+
+    const phone = await signIn(runnerUp.email, { width: 390, height: 844 });
+    await phone.locator('svg.hexmap').waitFor();
+    // Nothing wider than the screen: the page does not scroll sideways on a phone.
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(SCREENSHOTS, 'phone-live.png'), fullPage: true });
+    await phone.close();
+  });
+});
