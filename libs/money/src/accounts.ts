@@ -26,7 +26,13 @@ export type AccountRef =
   /** The members' common fund, when the policy has one (credit-normal). */
   | { kind: 'coop-common-fund' }
   /** Goodwill refunds the co-op bears (contra-revenue expense, debit-normal). */
-  | { kind: 'coop-refunds' };
+  | { kind: 'coop-refunds' }
+  /** The indivisible reserve: the share of each year's surplus never allocated to members (credit-normal). */
+  | { kind: 'coop-reserve' }
+  /** A member's capital account: retained patronage dividends, redeemed later (credit-normal). */
+  | { kind: 'member-capital'; memberId: string }
+  /** The cash part of a member's patronage dividend, owed until paid (credit-normal). */
+  | { kind: 'member-dividend-payable'; memberId: string };
 
 /** The kinds of account. */
 export type AccountKind = AccountRef['kind'];
@@ -39,12 +45,15 @@ const FIXED: Record<string, AccountRef> = {
   'coop:commission': { kind: 'coop-commission' },
   'coop:common-fund': { kind: 'coop-common-fund' },
   'coop:refunds': { kind: 'coop-refunds' },
+  'coop:reserve': { kind: 'coop-reserve' },
 };
 
 const PER_MEMBER: Record<string, AccountKind> = {
   'rider:receivable': 'rider-receivable',
   'driver:payable': 'driver-payable',
   'driver:tips-payable': 'driver-tips-payable',
+  'member:capital': 'member-capital',
+  'member:dividend-payable': 'member-dividend-payable',
 };
 
 /** Throws LEDGER.INVALID_ACCOUNT unless `id` can be part of an account id (letters, digits, . _ -; no colon). */
@@ -76,6 +85,14 @@ export function accountId(ref: AccountRef): string {
       return 'coop:common-fund';
     case 'coop-refunds':
       return 'coop:refunds';
+    case 'coop-reserve':
+      return 'coop:reserve';
+    case 'member-capital':
+      assertMemberId(ref.memberId);
+      return `member:${ref.memberId}:capital`;
+    case 'member-dividend-payable':
+      assertMemberId(ref.memberId);
+      return `member:${ref.memberId}:dividend-payable`;
   }
 }
 
@@ -104,6 +121,9 @@ export function normalBalance(ref: AccountRef): 'debit' | 'credit' {
     case 'driver-tips-payable':
     case 'coop-commission':
     case 'coop-common-fund':
+    case 'coop-reserve':
+    case 'member-capital':
+    case 'member-dividend-payable':
       return 'credit';
   }
 }

@@ -10,3 +10,4 @@ export * from './posting-rules';
 export * from './allocation';
 export * from './payouts';
 export * from './payment-files';
+export * from './dividends';

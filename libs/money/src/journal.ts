@@ -29,6 +29,7 @@ export const TRANSACTION_KINDS = [
   'payment.capture',
   'payment.void',
   'payout',
+  'dividend',
 ] as const;
 /** A kind of journal transaction. */
 export type TransactionKind = (typeof TRANSACTION_KINDS)[number];

@@ -86,13 +86,13 @@ describe('pain.001.001.09', () => {
 });
 
 describe('payout schedule', () => {
-  it('is weekly on the ISO weekday and hour, biweekly on even ISO weeks, monthly on the day', () => {
-    const monday6 = new Date('2026-11-23T06:00:00Z'); // Monday, ISO week 48
+  it('is weekly on the ISO weekday and hour, biweekly on even weeks from Monday 1970-01-05, monthly on the day', () => {
+    const monday6 = new Date('2026-11-23T06:00:00Z'); // Monday, week 2968 since 1970-01-05 (even)
     expect(isPayoutSlot({ schedule: 'weekly', day: 1, hourUtc: 6 }, monday6)).toBe(true);
     expect(isPayoutSlot({ schedule: 'weekly', day: 1, hourUtc: 7 }, monday6)).toBe(false);
     expect(isPayoutSlot({ schedule: 'weekly', day: 2, hourUtc: 6 }, monday6)).toBe(false);
     expect(isPayoutSlot({ schedule: 'biweekly', day: 1, hourUtc: 6 }, monday6)).toBe(true);
-    expect(isPayoutSlot({ schedule: 'biweekly', day: 1, hourUtc: 6 }, new Date('2026-11-30T06:00:00Z'))).toBe(false); // week 49
+    expect(isPayoutSlot({ schedule: 'biweekly', day: 1, hourUtc: 6 }, new Date('2026-11-30T06:00:00Z'))).toBe(false); // week 2969 (odd)
     expect(isPayoutSlot({ schedule: 'weekly', day: 7, hourUtc: 6 }, new Date('2026-11-29T06:30:00Z'))).toBe(true); // Sunday
     expect(isPayoutSlot({ schedule: 'monthly', day: 23, hourUtc: 6 }, monday6)).toBe(true);
   });

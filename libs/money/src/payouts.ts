@@ -76,22 +76,24 @@ export interface PayoutSchedule {
   hourUtc: number;
 }
 
-/** ISO 8601 week number of a UTC date. */
-function isoWeek(at: Date): number {
-  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  d.setUTCDate(d.getUTCDate() + 4 - (d.getUTCDay() || 7));
-  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  return Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+const DAY_MS = 86_400_000;
+/** Monday 1970-01-05, the first Monday after the Unix epoch, in days since the epoch. */
+const FIRST_MONDAY = 4;
+
+/** Whole weeks since Monday 1970-01-05 (the biweekly rhythm, unbroken by ISO years of 53 weeks). */
+function weeksSinceFirstMonday(at: Date): number {
+  return Math.floor((Math.floor(at.getTime() / DAY_MS) - FIRST_MONDAY) / 7);
 }
 
 /**
  * Whether the hour starting at `at` (UTC) is a scheduled payout hour: weekly on the ISO
- * weekday, biweekly on that weekday of even ISO weeks, monthly on the day of the month.
+ * weekday, biweekly on that weekday of even weeks counted from Monday 1970-01-05, monthly
+ * on the day of the month.
  */
 export function isPayoutSlot(s: PayoutSchedule, at: Date): boolean {
   if (at.getUTCHours() !== s.hourUtc) return false;
   if (s.schedule === 'monthly') return at.getUTCDate() === s.day;
   const weekday = at.getUTCDay() === 0 ? 7 : at.getUTCDay();
   if (weekday !== s.day) return false;
-  return s.schedule === 'weekly' || isoWeek(at) % 2 === 0;
+  return s.schedule === 'weekly' || weeksSinceFirstMonday(at) % 2 === 0;
 }
