@@ -145,6 +145,36 @@ describe('members web page', () => {
     }
   });
 
+  it('casts a vote on an open proposal and shows the diff', async () => {
+    const proposer = await system.member('rider');
+    const proposed = await system.http('POST', '/v1/governance/proposals', {
+      token: proposer.token,
+      body: { title: 'Give drivers 45 s to answer', rationale: 'Drivers on bikes need longer.', patch: { matching: { offerTimeoutSeconds: 45 } } },
+    });
+    expect(proposed.status).toBe(201);
+    const id = proposed.body.id as string;
+
+    await page.goto(system.url + '/#/governance');
+    const card = page.locator(`article[data-proposal="${id}"]`);
+    await card.waitFor();
+    await expect(card.locator('table.diff tbody tr').first().textContent()).resolves.toBe('matching.offerTimeoutSeconds2045');
+    await expect(card.locator('.ballot-status').textContent()).resolves.toBe('You have not voted yet.');
+    await card.getByLabel('Yes').check();
+    await card.getByRole('button', { name: 'Cast vote' }).click();
+    await card.locator('.ballot-status', { hasText: 'Vote recorded: yes' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'governance-vote.png'), fullPage: true });
+    const ballots = await system.sql<{ choice: string }>('SELECT choice FROM governance_ballots WHERE proposal_id = $1', [id]);
+    expect(ballots).toEqual([{ choice: 'yes' }]);
+
+    // The page shows the ballot on the next visit, and the vote can be changed.
+    await page.reload();
+    await expect(card.locator('.ballot-status').textContent()).resolves.toMatch(/^Your vote: yes \(receipt /);
+    await card.getByLabel('No').check();
+    await card.getByRole('button', { name: 'Cast vote' }).click();
+    await card.locator('.ballot-status', { hasText: 'Vote recorded: no' }).waitFor();
+    expect(await system.sql('SELECT choice FROM governance_ballots WHERE proposal_id = $1', [id])).toEqual([{ choice: 'no' }]);
+  });
+
   it('shows the fairness report and the policy in force, on a phone-sized screen too', async () => {
     await page.goto(system.url + '/#/fairness');
     await page.getByRole('heading', { name: /^Fairness, period/ }).waitFor();

@@ -14,7 +14,7 @@ function candidatesTable(evaluation: Evaluation, chosen: string | null, viewer: 
       'table',
       { class: 'candidates' },
       h('caption', {}, 'Candidates, best first. Points per term are 0 to 10 000; the score is their weighted sum under the policy.'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Driver'), h('th', { scope: 'col' }, 'Pickup ETA'), h('th', { scope: 'col' }, 'Distance'), terms.map((t) => h('th', { scope: 'col' }, termInWords(t))), h('th', { scope: 'col' }, 'Score'))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Driver'), h('th', { scope: 'col' }, 'Pickup ETA'), h('th', { scope: 'col' }, 'Distance'), terms.map((t) => h('th', { scope: 'col' }, `${termInWords(t)} (points)`)), h('th', { scope: 'col' }, 'Score'))),
       h(
         'tbody',
         {},
