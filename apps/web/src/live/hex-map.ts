@@ -23,11 +23,14 @@ export function serviceArea(active: Iterable<string>): string[] {
   return [...area].sort();
 }
 
-/** Fill colour: green by free drivers, amber where requests wait without free drivers. */
+/**
+ * Fill colour: green by free drivers, amber where requests outnumber free drivers. Every fill
+ * keeps the dark labels above 4.5:1 contrast (WCAG AA), so the shades stay light.
+ */
 export function fillOf(f: CellFigures | undefined): string {
   if (!f || (f.freeDrivers === 0 && f.openRequests === 0)) return '#f2f4f5';
-  if (f.openRequests > f.freeDrivers) return f.openRequests - f.freeDrivers > 1 ? '#c2410c' : '#fdba74';
-  return f.freeDrivers >= 3 ? '#15803d' : f.freeDrivers === 2 ? '#4ade80' : '#bbf7d0';
+  if (f.openRequests > f.freeDrivers) return f.openRequests - f.freeDrivers > 1 ? '#fb923c' : '#fed7aa';
+  return f.freeDrivers >= 3 ? '#22c55e' : f.freeDrivers === 2 ? '#86efac' : '#dcfce7';
 }
 
 export function describe(cell: string, f: CellFigures | undefined): string {

@@ -89,7 +89,7 @@ export async function showDecision(main: HTMLElement, index: number): Promise<vo
   if (!entry.leaf) return replace(main, back, h('h1', {}, `Entry #${index}`), h('p', {}, entry.withheld ?? 'This entry is withheld from your view.'));
   const record = entry.leaf.record;
   const header = h('h1', {}, `Entry #${index}: ${entry.leaf.kind === 'policy_activation' ? 'policy came into force' : 'dispatch decision'}`);
-  const meta = record
+  const meta = record && entry.leaf.kind === 'dispatch_decision'
     ? h('p', { class: 'muted' }, `${new Date(record.nowMs ?? 0).toLocaleString()} · policy version ${record.policy?.version ?? '?'} · ${record.rule ? `ranking: ${record.rule}` : ''}`)
     : null;
   const body =

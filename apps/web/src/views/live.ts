@@ -32,8 +32,8 @@ export function showLive(main: HTMLElement): () => void {
   const legend = h(
     'ul',
     { class: 'legend', 'aria-label': 'Legend' },
-    h('li', {}, h('span', { class: 'swatch', style: 'background:#4ade80' }), 'free drivers'),
-    h('li', {}, h('span', { class: 'swatch', style: 'background:#fdba74' }), 'more requests than free drivers'),
+    h('li', {}, h('span', { class: 'swatch', style: 'background:#86efac' }), 'free drivers (darker: more)'),
+    h('li', {}, h('span', { class: 'swatch', style: 'background:#fb923c' }), 'more requests than free drivers'),
     h('li', {}, 'Label: free drivers · open requests'),
   );
   replace(main, h('section', {}, h('h1', {}, 'Live map'), figures, h('div', { class: 'map-wrap' }, map, legend), updated, h('h2', {}, 'Busy areas'), table));
