@@ -1,4 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DividendsController } from './dividends/dividends.controller';
+import { DividendsRepository } from './dividends/dividends.repository';
+import { DividendsService } from './dividends/dividends.service';
 import { GovernanceCloseJob } from './governance/governance-close.job';
 import { GovernanceController } from './governance/governance.controller';
 import { GovernanceService } from './governance/governance.service';
@@ -11,10 +14,10 @@ import { PayoutsController } from './payouts/payouts.controller';
 import { RecordedFileProvider } from './payouts/recorded-file.provider';
 
 /**
- * Co-operative governance and payouts: policy proposals and one-member-one-vote ballots
- * (activation into `policies`), payout runs (API, CLI through the API, hourly scheduler).
- * The ledger comes in through the PayoutJournal port, bound by the composition root.
- * Patronage dividends are not built yet (issue 6).
+ * Co-operative governance, payouts and dividends: policy proposals and one-member-one-vote
+ * ballots (activation into `policies`), payout runs (API, CLI through the API, hourly
+ * scheduler), year-end patronage dividends. The ledger comes in through the PayoutJournal
+ * port, bound by the composition root.
  */
 @Module({})
 export class PayoutsModule {
@@ -23,7 +26,7 @@ export class PayoutsModule {
     return {
       module: PayoutsModule,
       imports: options.imports,
-      controllers: [GovernanceController, PayoutsController],
+      controllers: [GovernanceController, PayoutsController, DividendsController],
       providers: [
         ProposalsRepository,
         GovernanceService,
@@ -31,6 +34,8 @@ export class PayoutsModule {
         PayoutRunsRepository,
         PayoutRunner,
         PayoutScheduleJob,
+        DividendsRepository,
+        DividendsService,
         { provide: PayoutJournal, useClass: options.journal },
         { provide: PaymentProvider, useClass: RecordedFileProvider },
       ],

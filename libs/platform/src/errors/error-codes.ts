@@ -52,6 +52,9 @@ export const errorCatalog = {
   PAYOUT_RUN_NOT_FOUND: { status: 404, title: 'No such payout run' },
   PAYOUT_RUN_IN_PROGRESS: { status: 409, title: 'Another payout run is starting: try again' },
   PAYOUT_NOT_FAILED: { status: 409, title: 'Only a failed payment can be retried' },
+  DIVIDEND_PERIOD_CLOSED: { status: 409, title: 'This dividend period is closed' },
+  DIVIDEND_PERIOD_NOT_FOUND: { status: 404, title: 'No such dividend period' },
+  DIVIDEND_NO_PATRONS: { status: 409, title: 'There is a surplus but no member did business with the co-op in the period' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A backing service is unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
