@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Gets a fresh clone ready to run: dependencies installed and PostgreSQL and Redis up
 // (infra/ensure-services.sh finds, starts or installs them). Plain Node: it runs before
-// anything is installed. Used by `npm start`, `npm run demo` and `npm test`.
+// anything is installed. Used by `npm start` and `npm test` (as pretest).
 'use strict';
 const { execSync } = require('node:child_process');
 const { existsSync } = require('node:fs');

@@ -6,6 +6,8 @@ import { DriversGateway } from './drivers/drivers.gateway';
 import { DriverActivityRepository } from './fairness/driver-activity.repository';
 import { FairnessStats } from './fairness/fairness-stats';
 import { HealthController } from './health/health.controller';
+import { OsrmRouter } from './routing/osrm-router';
+import { RoutedEtas } from './routing/routed-etas';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { liveProviders } from './live/live.providers';
@@ -64,6 +66,8 @@ import { TripsService } from './trips/trips.service';
     ...liveProviders,
     PresenceStore,
     PresenceReconciler,
+    OsrmRouter,
+    RoutedEtas,
     DriverActivityRepository,
     FairnessStats,
     SupplyView,

@@ -47,7 +47,8 @@ export class TestSystem {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async start(): Promise<TestSystem> {
+  /** A fresh system; `env` adds or overrides environment values (e.g. OSRM_URL). */
+  static async start(env: Record<string, string> = {}): Promise<TestSystem> {
     const db = await createTestDatabase();
     const config = loadConfig({
       DATABASE_URL: db.url,
@@ -57,6 +58,7 @@ export class TestSystem {
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       PORT: '0',
+      ...env,
     });
     const system = new TestSystem(config, db.drop);
     await system.boot();

@@ -5,6 +5,7 @@ import { Clock, Metrics } from '@coop/platform';
 import { LogAppender } from '../audit/log-appender';
 import { PolicyService } from '../policy/policy.service';
 import { SupplyView } from '../presence/supply-view';
+import { RoutedEtas } from '../routing/routed-etas';
 import { Trip } from '../trips/trip.types';
 import { TripsRepository } from '../trips/trips.repository';
 import { DispatchSteps, DriverTaken, MadeOffer, matchRequestOf, searchExhausted, withDatabaseTruth } from './dispatch-steps';
@@ -44,6 +45,7 @@ export class DispatchService {
     private readonly supply: SupplyView,
     private readonly policy: PolicyService,
     private readonly steps: DispatchSteps,
+    private readonly routing: RoutedEtas,
     private readonly clock: Clock,
     metrics: Metrics,
   ) {
@@ -83,6 +85,9 @@ export class DispatchService {
       const request = matchRequestOf(trip, await this.offers.driversAlreadyAsked(tx, tripId));
       const found = this.supply.current(matching).search(request, nowMs);
       const search = withDatabaseTruth(found, await this.offers.busyAmong(tx, found.drivers.map((d) => d.driverId)));
+      // Asked under the trip's row lock so the ETAs belong to this very search; the wait is
+      // bounded by OSRM_TIMEOUT_MS, after which the ETA model stands in.
+      const routedEtas = await this.routing.forSearch(search, trip.pickup, nowMs);
       const record = decideImmediate({
         request,
         supply: search,
@@ -90,6 +95,7 @@ export class DispatchService {
         policy: matching,
         policyRef: { version: String(version), hash },
         fairness: { medianEarningsPerHourMinor: this.steps.fairnessMedian(nowMs) },
+        routedEtas,
       });
       const driverId = record.choice.driverId;
       if (!driverId) return { kind: 'no_candidate' };

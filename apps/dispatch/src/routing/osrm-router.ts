@@ -20,7 +20,8 @@ export class OsrmRouter extends RouterPort {
     return this.config.OSRM_URL !== undefined;
   }
 
-  async durationsSeconds(legs: readonly RouteLeg[]): Promise<ReadonlyArray<number | null>> {
+  async durationsSeconds(legs: readonly RouteLeg[], _departAtMs: number): Promise<ReadonlyArray<number | null>> {
+    // OSRM's table service has no departure time: its speeds are the profile's, whatever the hour.
     const out = new Array<number | null>(legs.length).fill(null);
     const base = this.config.OSRM_URL;
     if (!base || legs.length === 0) return out;
