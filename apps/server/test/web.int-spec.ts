@@ -180,6 +180,8 @@ describe('members web page', () => {
     await page.getByRole('heading', { name: /^Fairness, period/ }).waitFor();
     await expect(page.locator('#fair-decisions').textContent()).resolves.toMatch(/^[1-9]\d*$/);
     await page.locator('svg.chart').first().waitFor();
+    // The one trip of this system, from the trips table (reported, not verifiable).
+    await expect(page.locator('#outcomes dd').first().textContent()).resolves.toBe('1');
     await page.screenshot({ path: join(SCREENSHOTS, 'fairness.png'), fullPage: true });
 
     await page.goto(system.url + '/#/governance');

@@ -9,6 +9,34 @@ interface FairnessReport {
   drivers: { pseudonym: string; offers: number; candidacies: number; exclusions: Record<string, number>; earnedMinor: number; onlineSeconds: number; earningsPerHourMinor: number | null }[];
   offersGini: number;
   earningsPerHourGini: number;
+  /** Trip outcomes from the trips table (newer servers): reported, not verifiable from the log. */
+  outcomes?: {
+    requested: number;
+    matched: number;
+    completed: number;
+    waitSeconds: { median: number; p90: number; max: number } | null;
+    drivers: { pseudonym: string; trips: number; completed: number }[];
+    tripsGini: number;
+  };
+}
+
+function outcomesSection(o: NonNullable<FairnessReport['outcomes']>) {
+  const wait = o.waitSeconds;
+  return h(
+    'section',
+    { class: 'card', id: 'outcomes' },
+    h('h2', {}, 'Trips and waits (reported by the server)'),
+    h('p', { class: 'muted' }, 'From the trips table, not from the signed log: these figures cannot be verified in the browser.'),
+    h(
+      'dl',
+      { class: 'figures' },
+      h('div', { class: 'figure' }, h('dt', {}, 'Requested'), h('dd', {}, o.requested)),
+      h('div', { class: 'figure' }, h('dt', {}, 'Completed'), h('dd', {}, o.completed)),
+      h('div', { class: 'figure' }, h('dt', {}, 'Median wait for a driver'), h('dd', {}, wait ? `${Math.round(wait.median)} s` : '–')),
+      h('div', { class: 'figure' }, h('dt', {}, 'Gini of trips'), h('dd', {}, o.tripsGini.toFixed(3))),
+    ),
+    wait ? h('p', {}, `90% of riders waited at most ${Math.round(wait.p90)} s; the longest wait was ${Math.round(wait.max)} s.`) : null,
+  );
 }
 
 /** The last `n` monthly periods, oldest first, ending with `period` (YYYY-MM). */
@@ -47,5 +75,6 @@ export async function showFairness(main: HTMLElement): Promise<void> {
     offers.length ? barChart('Offers per driver (top 20)', offers) : h('p', {}, 'No offers in this period yet.'),
     perHour.length ? barChart('Earnings per online hour: drivers per band', histogram(perHour, 1000).map((b) => ({ ...b, label: b.label.split('–').map((x) => dollars(Number(x))).join('–') }))) : h('p', {}, 'No driver has enough online time for earnings per hour yet.'),
     gini.length ? barChart('Gini of offers by month', gini, (n) => n.toFixed(2)) : null,
+    report.outcomes ? outcomesSection(report.outcomes) : null,
   );
 }
