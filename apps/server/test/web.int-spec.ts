@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { latLngToCell } from 'h3-js';
+import { io } from 'socket.io-client';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, CITY, TestSystem } from './system.harness';
 import { SCREENSHOTS, buildWebPage, launchChromium } from './web-browser';
@@ -62,6 +63,20 @@ describe('members web page', () => {
     expect(index.status).toBe(200);
     page = await signIn(runnerUp.email);
     await expect(page.locator('#nav .who').textContent()).resolves.toContain('(driver)');
+  });
+
+  it('admits only members to the live namespace, and shows them no member id', async () => {
+    const anonymous = io(system.url + '/members', { transports: ['websocket'], reconnection: false });
+    const refused = await new Promise<{ data?: { code?: string } }>((resolve) => anonymous.once('connect_error', resolve));
+    expect(refused.data?.code).toBe('UNAUTHENTICATED');
+    anonymous.close();
+
+    const member = io(system.url + '/members', { auth: { token: admin }, transports: ['websocket'], reconnection: false });
+    const snapshot = await new Promise<{ onlineDrivers: number; cells: unknown[] }>((resolve) => member.once('live:snapshot', resolve));
+    member.close();
+    expect(snapshot.onlineDrivers).toBe(2);
+    const ids = await system.sql<{ id: string }>('SELECT id FROM members');
+    for (const { id } of ids) expect(JSON.stringify(snapshot)).not.toContain(id);
   });
 
   it('refuses a wrong password with a message', async () => {
