@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JournalTransaction } from '@coop/money';
+import { DividendsService } from '../../payouts/src/dividends/dividends.service';
 import { PayoutJournal } from '../../payouts/src/payouts/payout.ports';
 import { TestSystem } from './system.harness';
 
@@ -50,7 +51,7 @@ describe('patronage dividends', () => {
     expect((await system.http('POST', '/v1/dividends/periods/1999/close', { token: treasurer.token })).body.code).toBe('VALIDATION_FAILED');
   });
 
-  it('closes the year: surplus from the ledger less expenses, reserve, largest-remainder allocation, cash >= 20%, one balanced entry', async () => {
+  it('closes the year (resuming a close killed half way): surplus from the ledger less expenses, reserve, largest-remainder allocation, cash >= 20%, one balanced entry', async () => {
     const [r1, r2] = [await system.member('rider'), await system.member('rider')];
     const [d1, d2] = [await system.member('driver'), await system.member('driver')];
     await trip(r1, d1, 1000, 100);
@@ -58,6 +59,16 @@ describe('patronage dividends', () => {
     await trip(r1, d2, 500, 50);
     const expense = await system.http('POST', `/v1/dividends/periods/${year}/expenses`, { token: treasurer.token, body: { description: 'insurance', amount: { amount: 49, currency: 'CAD' } } });
     expect(expense.status).toBe(201);
+
+    // The close is killed after storing the allocation and before posting it: after a restart,
+    // closing again posts that same allocation once.
+    const service = system.nest.get(DividendsService);
+    expect(await service['compute'](year, treasurer.memberId, Date.now())).toMatchObject({ status: 'closing' });
+    await system.crash();
+    await system.boot();
+    expect(await system.sql(`SELECT 1 FROM ledger_transactions WHERE kind = 'dividend'`)).toEqual([]);
+    const closing = await system.http('POST', `/v1/dividends/periods/${year}/expenses`, { token: treasurer.token, body: { description: 'late', amount: { amount: 5, currency: 'CAD' } } });
+    expect(closing.body.code).toBe('DIVIDEND_PERIOD_CLOSED');
 
     const closed = await system.http('POST', `/v1/dividends/periods/${year}/close`, { token: treasurer.token });
     expect(closed.status).toBe(200);

@@ -149,4 +149,28 @@ describe('payout runs', () => {
     expect((await readdir(dir)).sort()).toEqual([`${out.runId}-pain001.xml`, `${out.runId}-payouts.csv`]);
     expect(await payoutEntries(d)).toBe(1);
   });
+
+  it('records a refused transfer on its item, and a retry of that one payment submits it once', async () => {
+    const ok = await system.member('driver');
+    const refused = await system.member('driver');
+    await earn(ok, 1500);
+    await earn(refused, 1777);
+    // The provider's store refuses this one transfer (a bank rejecting a payment, in real PostgreSQL).
+    await system.sql(`ALTER TABLE payout_provider_instructions ADD CONSTRAINT test_refuse CHECK (amount <> 1777)`);
+    const run = await system.http('POST', '/v1/payouts/runs', { token: treasurer.token, body: { runKey: 'with-failure' } });
+    expect(run.body.status).toBe('completed');
+    const statusOf = (body: { items: Array<{ driverId: string; status: string }> }, d: Member) => body.items.find((i) => i.driverId === d.memberId)!.status;
+    expect(statusOf(run.body, ok)).toBe('submitted');
+    expect(statusOf(run.body, refused)).toBe('failed');
+    expect(await instructions(refused)).toBe(0);
+    expect(await payoutEntries(refused)).toBe(1); // the money waits in payouts clearing
+
+    const retryOk = await system.http('POST', `/v1/payouts/runs/${run.body.id}/items/${ok.memberId}/retry`, { token: treasurer.token });
+    expect(retryOk.body.code).toBe('PAYOUT_NOT_FAILED');
+    await system.sql(`ALTER TABLE payout_provider_instructions DROP CONSTRAINT test_refuse`);
+    const retried = await system.http('POST', `/v1/payouts/runs/${run.body.id}/items/${refused.memberId}/retry`, { token: treasurer.token });
+    expect(retried.body).toMatchObject({ status: 'submitted', failure: null, amount: { amount: 1777, currency: 'CAD' } });
+    expect(await instructions(refused)).toBe(1);
+    expect(await payoutEntries(refused)).toBe(1);
+  });
 });
