@@ -123,7 +123,10 @@ describe('members web page', () => {
 
     await expect(page.locator('#plain-words').textContent()).resolves.toBe('You were 2nd of 2: 1 driver had a shorter pickup ETA.');
     await expect(page.locator('table.candidates tbody tr').count()).resolves.toBe(2);
-    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    // Keyboard only: Tab reaches the Verify button and Enter presses it.
+    for (let i = 0; i < 60 && (await page.evaluate(() => document.activeElement?.id)) !== 'verify'; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('verify');
+    await page.keyboard.press('Enter');
     const verdict = page.locator('#verify-result [data-ok]');
     await verdict.waitFor({ timeout: 20_000 });
     await expect(verdict.getAttribute('data-ok')).resolves.toBe('true');

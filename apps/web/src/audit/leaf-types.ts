@@ -50,6 +50,8 @@ export interface DecisionEntry {
   leaf: Leaf | null;
   leafHash: string;
   viewer?: { pseudonym: string; snapshot: Record<string, unknown> };
+  /** Auditors (admin) only: the full record behind the leaf's sealed commitment. */
+  disclosure?: { salt: string; record: Record<string, unknown> };
   withheld?: string;
 }
 

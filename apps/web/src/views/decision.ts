@@ -96,5 +96,11 @@ export async function showDecision(main: HTMLElement, index: number): Promise<vo
     entry.leaf.kind === 'dispatch_decision' && record
       ? evaluationsOf(record).map((e) => evaluationSection(entry, e))
       : [h('details', { class: 'card' }, h('summary', {}, 'The logged document'), h('pre', {}, JSON.stringify(entry.leaf, null, 2)))];
-  replace(main, back, header, meta, body, verifyPanel(entry));
+  const own = entry.viewer
+    ? h('details', { class: 'card' }, h('summary', {}, `Your own snapshot at the time (you are ${entry.viewer.pseudonym} this period)`), h('pre', {}, JSON.stringify(entry.viewer.snapshot, null, 2)))
+    : null;
+  const audit = entry.disclosure
+    ? h('details', { class: 'card', id: 'disclosure' }, h('summary', {}, 'Auditor view: the full record sealed in this entry'), h('pre', {}, JSON.stringify(entry.disclosure.record, null, 2)))
+    : null;
+  replace(main, back, header, meta, body, own, audit, verifyPanel(entry));
 }
