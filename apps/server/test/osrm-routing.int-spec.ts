@@ -70,6 +70,31 @@ describe('road ETAs from an OSRM router', () => {
     expect(replayMatches(record)).toBe(true);
   });
 
+  it('gives batch mode the same road ETAs', async () => {
+    await system.useMatchingPolicy({ mode: 'batch', batchWindowMs: 500 });
+    const pickup = area(3);
+    const acrossTheRiver = { lat: pickup.lat + 0.002, lng: pickup.lng };
+    const downTheRoad = { lat: pickup.lat + 0.012, lng: pickup.lng };
+    roadSeconds.set(key(acrossTheRiver), 1500);
+    roadSeconds.set(key(downTheRoad), 90);
+    await system.onlineDriver(acrossTheRiver);
+    const far = await system.onlineDriver(downTheRoad);
+    const { tripId } = await system.requestTrip(undefined, pickup, near(pickup));
+    const offer = await system.pendingOffer(tripId, 1, 15_000);
+    expect(offer.driverId).toBe(far.memberId);
+    const [row] = await system.sql<{ record: string }>(
+      'SELECT d.record FROM log_leaf_disclosures d JOIN offers o ON o.decision_index = d.index WHERE o.id = $1',
+      [offer.id],
+    );
+    const record = JSON.parse(row.record) as DecisionRecord;
+    if (record.mode !== 'batch') throw new Error('expected a batch decision');
+    expect(record.requests.find((r) => r.request.requestId === tripId)?.routedEtas).toEqual(
+      expect.arrayContaining([{ driverId: far.memberId, etaSeconds: 90 }]),
+    );
+    expect(replayMatches(record)).toBe(true);
+    await system.useMatchingPolicy({ mode: 'immediate' });
+  });
+
   it('falls back to the ETA model when the router cannot answer', async () => {
     const pickup = area(2);
     roadSeconds.clear(); // every pair unroutable: nulls

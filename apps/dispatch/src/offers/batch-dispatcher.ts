@@ -7,6 +7,7 @@ import { Queues } from '../jobs/queues';
 import { queueNames } from '../jobs/queue-names';
 import { PolicyService } from '../policy/policy.service';
 import { SupplyView } from '../presence/supply-view';
+import { RoutedEtas } from '../routing/routed-etas';
 import { Trip } from '../trips/trip.types';
 import { TripsRepository } from '../trips/trips.repository';
 import { DispatchSteps, DriverTaken, MadeOffer, matchRequestOf, searchExhausted, withDatabaseTruth } from './dispatch-steps';
@@ -50,6 +51,7 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     private readonly supply: SupplyView,
     private readonly policy: PolicyService,
     private readonly steps: DispatchSteps,
+    private readonly routing: RoutedEtas,
     private readonly clock: Clock,
     metrics: Metrics,
   ) {
@@ -105,8 +107,10 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
       const found = requests.map((request) => index.search(request, nowMs));
       const busy = await this.offers.busyAmong(tx, [...new Set(found.flatMap((s) => s.drivers.map((d) => d.driverId)))]);
       const searches = found.map((search) => withDatabaseTruth(search, busy));
+      // Road ETAs where a router is configured, one table request per waiting trip, in parallel.
+      const routed = await Promise.all(searches.map((search, k) => this.routing.forSearch(search, open[k].pickup, nowMs)));
       const record: BatchDecisionRecord = decideBatchFromInputs({
-        requests: requests.map((request, k) => ({ request: recordRequest(request), search: searches[k], routedEtas: [] })),
+        requests: requests.map((request, k) => ({ request: recordRequest(request), search: searches[k], routedEtas: routed[k] })),
         drivers: uniqueDrivers(searches.map((s) => s.drivers)),
         nowMs,
         policy: { version: String(version), hash, matching: copyPolicy(matching) },
