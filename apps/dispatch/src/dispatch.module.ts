@@ -5,7 +5,6 @@ import { DriverSessionService } from './drivers/driver-session.service';
 import { DriversGateway } from './drivers/drivers.gateway';
 import { DriverActivityRepository } from './fairness/driver-activity.repository';
 import { FairnessStats } from './fairness/fairness-stats';
-import { HealthController } from './health/health.controller';
 import { OsrmRouter } from './routing/osrm-router';
 import { RoutedEtas } from './routing/routed-etas';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
@@ -42,7 +41,7 @@ import { TripsService } from './trips/trips.service';
 
 /** The realtime dispatch service: members, quotes, trips, offers, the driver and rider sockets. */
 @Module({
-  controllers: [...auditControllers, HealthController, MembersController, PolicyController, QuotesController, TripsController],
+  controllers: [...auditControllers, MembersController, PolicyController, QuotesController, TripsController],
   providers: [
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     IdempotencyRepository,

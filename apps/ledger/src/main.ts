@@ -1,17 +1,11 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
 import { ConfigError, createApp, loadConfig } from '@coop/platform';
-import { LedgerOpsController } from './health/ledger-ops.controller';
 import { LedgerModule } from './ledger.module';
-
-/** The ledger plus the /health and /metrics a process of its own needs. */
-@Module({ imports: [LedgerModule], controllers: [LedgerOpsController] })
-class LedgerAloneModule {}
 
 /** The ledger service alone (apps/ledger/README.md: running the ledger alone). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config, [LedgerAloneModule]);
+  const app = await createApp(config, [LedgerModule]);
   await app.listen(config.PORT, config.HOST);
 }
 

@@ -216,24 +216,7 @@ export class TestSystem {
    * (e.g. a short offer timeout so a test need not wait 20 s), and makes the app read it.
    */
   async useMatchingPolicy(changes: Partial<MatchingPolicy>): Promise<number> {
-    const [current] = await this.sql<{ version: number; document: PolicyDocument }>(
-      'SELECT version, document FROM policies ORDER BY version DESC LIMIT 1',
-    );
-    const version = current.version + 1;
-    // Hashes are unique: the title says which version this is, so going back to earlier
-    // rules (say, the default offer timeout) is a new document all the same.
-    const document: PolicyDocument = {
-      ...current.document,
-      title: `${current.document.title.replace(/ \(test version \d+\)$/, '')} (test version ${version})`,
-      matching: { ...current.document.matching, ...changes },
-    };
-    await this.sql('INSERT INTO policies (version, hash, document, effective_at) VALUES ($1, $2, $3, now())', [
-      version, policyHash(document), document,
-    ]);
-    const policy = this.nest.get(PolicyService);
-    await policy.refresh();
-    if (policy.inForce().version !== version) throw new Error(`policy ${version} is not in force`);
-    return version;
+    return this.usePolicy((document) => ({ ...document, matching: { ...document.matching, ...changes } }));
   }
 
   /**
@@ -241,14 +224,20 @@ export class TestSystem {
    * changes (e.g. no cancellation grace period), for trips quoted from now on.
    */
   async useFarePolicy(changes: Partial<FarePolicy>): Promise<number> {
+    return this.usePolicy((document) => ({ ...document, fares: { ...document.fares, ...changes } }));
+  }
+
+  /** Inserts the in-force policy as changed by `change` as the next version, effective now. */
+  private async usePolicy(change: (document: PolicyDocument) => PolicyDocument): Promise<number> {
     const [current] = await this.sql<{ version: number; document: PolicyDocument }>(
       'SELECT version, document FROM policies ORDER BY version DESC LIMIT 1',
     );
     const version = current.version + 1;
+    // Hashes are unique: the title says which version this is, so going back to earlier
+    // rules (say, the default offer timeout) is a new document all the same.
     const document: PolicyDocument = {
-      ...current.document,
+      ...change(current.document),
       title: `${current.document.title.replace(/ \(test version \d+\)$/, '')} (test version ${version})`,
-      fares: { ...current.document.fares, ...changes },
     };
     await this.sql('INSERT INTO policies (version, hash, document, effective_at) VALUES ($1, $2, $3, now())', [
       version, policyHash(document), document,

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppConfig } from './config/app-config';
 import { configureHttp } from './http/configure-http';
 import { serveWebPage } from './http/web-page';
+import { HealthController } from './health/health.controller';
 import { DocsModule } from './openapi/docs.module';
 import { JsonLogger } from './logging/json-logger';
 import { Metrics } from './metrics/metrics';
@@ -12,7 +13,12 @@ import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 /** Builds an app around its feature modules, with the platform, HTTP and socket setup every app shares. */
 export async function createApp(config: AppConfig, features: Array<Type | DynamicModule>): Promise<INestApplication> {
-  const root: DynamicModule = { module: class CoopRoot {}, imports: [PlatformModule.forRoot(config), DocsModule, ...features] };
+  // /health and /metrics belong to the process, not to an app: one copy however many apps run in it.
+  const root: DynamicModule = {
+    module: class CoopRoot {},
+    imports: [PlatformModule.forRoot(config), DocsModule, ...features],
+    controllers: [HealthController],
+  };
   const app = await NestFactory.create(root, { logger: new JsonLogger(config.LOG_LEVEL), bodyParser: false, abortOnError: false });
   configureHttp(app, app.get(Metrics));
   serveWebPage(app);

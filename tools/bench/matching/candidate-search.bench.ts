@@ -4,14 +4,10 @@
  * naive scan of every driver (same screening) and a Redis GEOSEARCH round trip on the same
  * positions (which returns ids only, no constraints). Needs Redis at 127.0.0.1:6379; keys use
  * the prefix `bench:` and are deleted afterwards.
- * Run: node -r @swc-node/register libs/matching/bench/candidate-search.bench.ts
+ * Run: node -r @swc-node/register tools/bench/matching/candidate-search.bench.ts
  */
 import Redis from 'ioredis';
-import { DriverSnapshot } from '../src/driver-state';
-import { recordRequest } from '../src/job';
-import { defaultMatchingPolicy } from '../src/matching-policy';
-import { screenCandidates } from '../src/screening';
-import { SupplyIndex } from '../src/supply-index';
+import { DriverSnapshot, SupplyIndex, defaultMatchingPolicy, recordRequest, screenCandidates } from '@coop/matching';
 import { fmt, msSince, mulberry32, percentile } from './bench-util';
 import { randomDriver, randomRequest } from './synthetic-city';
 

@@ -2,8 +2,7 @@
  * Random drivers and pickups in a square city for the benchmarks (seeded, so runs compare).
  */
 import { Point, VehicleKind } from '@coop/geo';
-import { DriverUpsert } from '../src/supply-index';
-import { MatchRequest } from '../src/job';
+import { DriverUpsert, MatchRequest } from '@coop/matching';
 
 /** Centre of the synthetic city (downtown Toronto) and metres per degree there. */
 export const CENTRE: Point = { lat: 43.6532, lng: -79.3832 };

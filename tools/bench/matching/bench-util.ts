@@ -1,17 +1,12 @@
 /**
  * Helpers shared by the benchmarks: a seeded PRNG (so runs are comparable) and percentiles.
  */
+import { Prng } from '../../sim/prng';
 
-/** mulberry32: a small 32-bit seeded PRNG (Tommy Ettinger, public domain); uniform in [0, 1). */
+/** The simulator's seeded mulberry32 generator as a function of no arguments, uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 /** The p-th percentile (0..100) of samples by nearest rank. */

@@ -2,11 +2,10 @@
  * Location-fix ingestion into the in-memory SupplyIndex: fixes per second with 100k online
  * drivers, each fix moving a random driver by up to 30 m (about one fix every 4 s while
  * driving at 25 km/h), so some fixes change H3 cell.
- * Run: node -r @swc-node/register libs/matching/bench/fix-ingestion.bench.ts
+ * Run: node -r @swc-node/register tools/bench/matching/fix-ingestion.bench.ts
  */
 import { Point } from '@coop/geo';
-import { defaultMatchingPolicy } from '../src/matching-policy';
-import { SupplyIndex } from '../src/supply-index';
+import { SupplyIndex, defaultMatchingPolicy } from '@coop/matching';
 import { msSince, mulberry32 } from './bench-util';
 import { jitter, randomDriver } from './synthetic-city';
 

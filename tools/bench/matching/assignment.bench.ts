@@ -1,9 +1,9 @@
 /**
  * Assignment solver benchmark: time per solve of solveAssignment on dense square and sparse
  * rectangular integer matrices, and its total cost against a greedy baseline (cheapest
- * remaining pair first). Run: node -r @swc-node/register libs/matching/bench/assignment.bench.ts
+ * remaining pair first). Run: node -r @swc-node/register tools/bench/matching/assignment.bench.ts
  */
-import { assignmentCost, solveAssignment } from '../src/assignment';
+import { assignmentCost, solveAssignment } from '@coop/matching';
 import { fmt, msSince, mulberry32, percentile } from './bench-util';
 
 interface Case {
