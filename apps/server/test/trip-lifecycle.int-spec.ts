@@ -1,3 +1,5 @@
+import { Queues } from '../../dispatch/src/jobs/queues';
+import { queueNames } from '../../dispatch/src/jobs/queue-names';
 import { TestSystem } from './system.harness';
 
 describe('one trip end to end', () => {
@@ -43,5 +45,25 @@ describe('one trip end to end', () => {
     const leaves = await system.sql<{ index: string; kind: string }>('SELECT index, kind FROM log_leaves WHERE trip_id = $1', [tripId]);
     expect(leaves).toEqual([{ index: String(offer.decisionIndex), kind: 'dispatch_decision' }]);
     await system.until(async () => (await system.sql(`SELECT 1 FROM outbox WHERE topic = 'trip.completed' AND published_at IS NOT NULL`)).length === 1);
+  });
+
+  it('writes trip.requested with the request and relays it to the trip-events queue', async () => {
+    const rider = await system.member('rider');
+    const { tripId, quote } = await system.requestTrip(rider);
+    const [event] = await system.sql<{ id: string; payload: Record<string, unknown> }>(
+      `SELECT id, payload FROM outbox WHERE topic = 'trip.requested' AND payload->>'tripId' = $1`, [tripId],
+    );
+    const [trip] = await system.sql<{ vehicle_kind: string; policy_version: number }>('SELECT vehicle_kind, policy_version FROM trips WHERE id = $1', [tripId]);
+    const expected = {
+      tripId, riderId: rider.memberId, quoteId: quote.quoteId, kind: 'ride', vehicleKind: trip.vehicle_kind,
+      fareAmount: String(quote.fare.amount), currency: 'CAD', policyVersion: trip.policy_version, policyHash: quote.policyHash,
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    };
+    expect(event.payload).toEqual(expected);
+
+    await system.until(async () => (await system.sql(`SELECT 1 FROM outbox WHERE id = $1 AND published_at IS NOT NULL`, [event.id])).length === 1);
+    const job = await system.nest.get(Queues).queue(queueNames.tripEvents).getJob(`outbox-${event.id}`);
+    expect(job?.name).toBe('trip.requested');
+    expect(job?.data).toEqual({ outboxId: event.id, ...expected });
   });
 });

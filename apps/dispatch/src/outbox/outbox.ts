@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Queues } from '../jobs/queues';
 import { queueNames } from '../jobs/queue-names';
 
-export type OutboxTopic = 'trip.completed' | 'trip.cancelled';
+export type OutboxTopic = 'trip.requested' | 'trip.completed' | 'trip.cancelled';
 
 /**
  * The transactional outbox: an event is written in the same transaction as the change it

@@ -50,9 +50,18 @@ export class TripsService {
         policyHash: quote.policyHash,
       });
       await this.trips.recordEvent(tx, { tripId: trip.id, type: 'requested', to: 'requested', actorId: riderId });
+      // The ledger holds the fare on the rider's card from this event (relayed at least once).
+      await this.outbox.write(tx, 'trip.requested', {
+        tripId: trip.id, riderId, quoteId, kind: trip.kind, vehicleKind: trip.vehicleKind,
+        fareAmount: trip.fareAmount.toString(), currency: trip.currency,
+        policyVersion: trip.policyVersion, policyHash: trip.policyHash, at: new Date(this.clock.nowMs()).toISOString(),
+      });
       return { created: true, trip };
     });
-    if (outcome.created) this.dispatch.dispatchSoon(outcome.trip.id);
+    if (outcome.created) {
+      this.dispatch.dispatchSoon(outcome.trip.id);
+      this.outbox.relaySoon();
+    }
     return { created: outcome.created, trip: tripView(outcome.trip) };
   }
 
