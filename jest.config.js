@@ -13,7 +13,7 @@ const swc = ['@swc/jest', {
 }];
 
 const moduleNameMapper = {
-  '^@coop/(geo|matching|transparency-log|money|policy|platform|canonical-json|governance|testing)$': '<rootDir>/libs/$1/src',
+  '^@coop/(geo|matching|transparency-log|money|policy|platform|canonical-json|governance|simulation|testing)$': '<rootDir>/libs/$1/src',
 };
 
 const common = {

@@ -6,7 +6,7 @@
  */
 
 /** Libraries that must stay plain TypeScript: deterministic, no I/O, no framework. */
-export const pureLibraries = ['geo', 'matching', 'transparency-log', 'money', 'policy', 'canonical-json', 'governance'] as const;
+export const pureLibraries = ['geo', 'matching', 'transparency-log', 'money', 'policy', 'canonical-json', 'governance', 'simulation'] as const;
 
 /** Packages a pure library may never import, by name or name prefix. */
 const bannedInPureCode = [

@@ -5,13 +5,11 @@
  * Options: --size-km 20 --start-hour 7 --tick-s 2 --replay-every 25 --policies 0,2 (indexes).
  */
 import { defaultMatchingPolicy } from '@coop/matching';
+import { EngineOptions, makeCity, makeScenario, runSimulation } from '@coop/simulation';
 import { parseArgs } from './args';
-import { makeCity } from './city';
-import { EngineOptions, runSimulation } from './engine';
 import { comparedPolicies } from './policies';
 import { progressBar } from './progress';
 import { resultTable } from './report';
-import { makeScenario } from './scenario';
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));

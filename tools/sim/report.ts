@@ -1,5 +1,4 @@
-import { SimResult } from './engine';
-import { gini, mean, percentile } from './stats';
+import { SimResult, gini, mean, percentile } from '@coop/simulation';
 
 /** One markdown table row per policy, in the order the columns are described in BENCHMARKS.md. */
 export function resultTable(rows: Array<{ name: string; result: SimResult }>): string {

@@ -1,9 +1,5 @@
-import { makeCity } from './city';
-import { runSimulation } from './engine';
+import { Prng, gini, makeCity, makeScenario, percentile, runSimulation } from '@coop/simulation';
 import { comparedPolicies } from './policies';
-import { Prng } from './prng';
-import { makeScenario } from './scenario';
-import { gini, percentile } from './stats';
 
 describe('simulator building blocks', () => {
   it('the PRNG is reproducible from its seed and uniform-ish', () => {

@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the benchmarks: a seeded PRNG (so runs are comparable) and percentiles.
  */
-import { Prng } from '../../sim/prng';
+import { Prng } from '@coop/simulation';
 
 /** The simulator's seeded mulberry32 generator as a function of no arguments, uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {

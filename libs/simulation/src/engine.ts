@@ -70,6 +70,8 @@ export interface SimResult {
   unfulfilled: number;
   waitsS: number[];
   deadheadKmPerDriver: number[];
+  /** Road distance (straight line x detour) from the driver to the pickup, per accepted offer. */
+  pickupKm: number[];
   simEarningsPerHour: number[];
   periodEarningsPerHour: number[];
   offersPerDriver: number[];
@@ -101,7 +103,7 @@ export function runSimulation(s: Scenario, policy: MatchingPolicy, o: EngineOpti
   const ref = { version: 'sim', hash: 'sim' };
   let median = 0;
   let lastBatchMs = -Infinity;
-  const res: SimResult = { requests: requests.length, served: 0, unfulfilled: 0, waitsS: [], deadheadKmPerDriver: [], simEarningsPerHour: [], periodEarningsPerHour: [], offersPerDriver: [], decisions: 0, replayed: 0, replayFailures: 0 };
+  const res: SimResult = { requests: requests.length, served: 0, unfulfilled: 0, waitsS: [], deadheadKmPerDriver: [], pickupKm: [], simEarningsPerHour: [], periodEarningsPerHour: [], offersPerDriver: [], decisions: 0, replayed: 0, replayFailures: 0 };
 
   const checkReplay = (rec: DecisionRecord): void => {
     res.decisions++;
@@ -146,7 +148,9 @@ export function runSimulation(s: Scenario, policy: MatchingPolicy, o: EngineOpti
         d.request = r;
         r.status = 'matched';
         d.leg = { from: d.pos, to: r.spec.pickup, startMs: now, endMs: now + travelMs(d.pos, r.spec.pickup, d, now) };
-        d.deadheadM += Math.round(haversineMetres(toPointE6(d.pos), toPointE6(r.spec.pickup)) * policy.eta.detourPermille / 1000);
+        const pickupM = Math.round(haversineMetres(toPointE6(d.pos), toPointE6(r.spec.pickup)) * policy.eta.detourPermille / 1000);
+        d.deadheadM += pickupM;
+        res.pickupKm.push(pickupM / 1000);
       } else {
         index.markFree(d.spec.id, now);
         d.phase = 'free';
