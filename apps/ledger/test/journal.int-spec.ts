@@ -11,7 +11,8 @@ import {
   reverse,
   voidPending,
 } from '@coop/money';
-import { ledgerOnFreshDatabase } from './ledger-fixtures';
+import { createDataSource } from '@coop/platform';
+import { ledgerOnFreshDatabase, partsOn } from './ledger-fixtures';
 
 jest.setTimeout(60_000);
 
@@ -144,6 +145,49 @@ describe('the journal in PostgreSQL', () => {
       for (const row of totals.rows) expect(row.total).toBe('0');
       const balances = await ledger.journal.balances(['driver:driver-1:tips-payable', 'rider:rider-1:receivable']);
       expect(balances[0].posted + balances[1].posted).toBe(0n);
+    });
+
+    it('two ledger processes (two pools, two group commits) posting the same ids at once store each once', async () => {
+      const secondDb = createDataSource({ url: (ledger.db.options as { url: string }).url, poolSize: 10 });
+      await secondDb.initialize();
+      const second = partsOn(secondDb);
+      try {
+        const ids = Array.from({ length: 100 }, (_, i) => `trip:${randomUUID()}:tip-two-${i}`);
+        const results = await Promise.all([
+          ...ids.map((id) => ledger.postings.post(tip(id, 200))),
+          ...[...ids].reverse().map((id) => second.postings.post(tip(id, 200))),
+        ]);
+        expect(results.filter((r) => r.outcome === 'new')).toHaveLength(100);
+        const stored = await sql.query(`SELECT count(*) AS n FROM ledger_transactions WHERE id = ANY($1)`, [ids]);
+        expect(Number(stored.rows[0].n)).toBe(100);
+      } finally {
+        await secondDb.destroy();
+      }
+    });
+
+    it('a group commit answers each unit on its own: new, duplicate in the batch, conflicting, refused by the database', async () => {
+      await ledger.postings.post(tip('tip-stored', 300));
+      const unbalanced: JournalTransaction = { ...tip('tip-unbalanced'), postings: [tip('x').postings[0]!, { ...tip('x').postings[1]!, amount: cad(-299) }] };
+      const answers = await ledger.journal.appendUnits([
+        [tip('tip-a'), tip('tip-b')],
+        [tip('tip-a')],
+        [tip('tip-a', 301), tip('tip-c')],
+        [tip('tip-stored', 999), tip('tip-d')],
+        [unbalanced],
+        [tip('tip-e')],
+      ]);
+      const summary = answers.map((a) => (a.ok ? a.value.map((r) => `${r.stored.tx.id}:${r.outcome}`) : (a.error as MoneyError).code));
+      expect(summary).toEqual([
+        ['tip-a:new', 'tip-b:new'],
+        ['tip-a:duplicate'],
+        'LEDGER.IDEMPOTENCY_CONFLICT',
+        'LEDGER.IDEMPOTENCY_CONFLICT',
+        'LEDGER.UNBALANCED',
+        ['tip-e:new'],
+      ]);
+      // A refused unit leaves nothing behind, not even its innocent entries.
+      for (const id of ['tip-c', 'tip-d', 'tip-unbalanced']) expect(await ledger.journal.find(id)).toBeUndefined();
+      expect((await ledger.journal.find('tip-stored'))!.tx).toEqual(tip('tip-stored', 300));
     });
   });
 

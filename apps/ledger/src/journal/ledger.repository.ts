@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { Settled } from './group-commit';
 import {
   AccountBalance,
   JournalTransaction,
@@ -72,53 +73,42 @@ function toBalance(row: BalanceRow): AccountBalance {
 }
 
 /**
- * One append in one statement, so one round trip and its own (implicit) transaction: the
- * entry, its accounts, its postings and, for two-phase entries, the hold state row. When the
- * id is taken, ON CONFLICT leaves `t` empty and nothing else is written (each later insert is
- * gated on `t`); a concurrent append of the same id waits on the unique key, then sees it.
- * The deferred balance trigger runs at the statement's commit, so a refusal rolls back all.
- * Foreign keys are checked at the end of the statement, after every CTE has inserted.
+ * The append: ledger_append (migration 1763900000800) takes any number of entries as
+ * parallel arrays, one per column, and writes the new ones with their accounts, postings and
+ * hold states in one statement, so one round trip and one commit. It refuses the whole call
+ * (constraint ledger_transactions_idempotent) when an existing id holds other content.
  */
-const APPEND = `
-  WITH t AS (
-    INSERT INTO ledger_transactions (id, kind, metadata, reverses, pending_id) VALUES ($1, $2, $3, $4, $5)
-    ON CONFLICT (id) DO NOTHING RETURNING seq, posted_at
-  ), a AS (
-    INSERT INTO ledger_accounts (id, currency, kind, member_id)
-    SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) WHERE EXISTS (SELECT 1 FROM t)
-    ON CONFLICT (id) DO NOTHING
-  ), p AS (
-    INSERT INTO ledger_postings (transaction_id, index, account_id, currency, amount, pending)
-    SELECT $1, * FROM unnest($10::int[], $11::text[], $12::text[], $13::bigint[], $14::boolean[]) WHERE EXISTS (SELECT 1 FROM t)
-  ), h AS (
-    INSERT INTO ledger_hold_states (hold_id, state, transaction_id)
-    SELECT $15, $16, $1 WHERE $16::text IS NOT NULL AND EXISTS (SELECT 1 FROM t)
-  )
-  SELECT seq, posted_at FROM t`;
+const APPEND = `SELECT out_id, out_new, out_seq, out_posted_at
+  FROM ledger_append($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[],
+                     $9::text[], $10::bigint[], $11::boolean[], $12::text[], $13::text[])`;
 
-function appendParameters(tx: JournalTransaction): unknown[] {
-  const accounts = new Map(tx.postings.map((p) => [p.accountId, p.amount.currency]));
-  const ids = [...accounts.keys()].sort();
-  const holdState =
-    tx.kind === 'payment.hold' ? ['pending', tx.id] : tx.pendingId !== undefined ? [tx.kind === 'payment.capture' ? 'posted' : 'voided', tx.pendingId] : [null, null];
+function appendParameters(txs: readonly JournalTransaction[]): unknown[] {
+  const lines = txs.flatMap((tx) => tx.postings.map((p, index) => ({ tx: tx.id, index, p, account: parseAccountId(p.accountId) })));
   return [
-    tx.id,
-    tx.kind,
-    tx.metadata,
-    tx.reverses ?? null,
-    tx.pendingId ?? null,
-    ids,
-    ids.map((id) => accounts.get(id)),
-    ids.map((id) => parseAccountId(id).kind),
-    ids.map((id) => accountMember(parseAccountId(id)) ?? null),
-    tx.postings.map((_, i) => i),
-    tx.postings.map((p) => p.accountId),
-    tx.postings.map((p) => p.amount.currency),
-    tx.postings.map((p) => p.amount.amount.toString()),
-    tx.postings.map((p) => p.pending === true),
-    holdState[1],
-    holdState[0],
+    txs.map((tx) => tx.id),
+    txs.map((tx) => tx.kind),
+    txs.map((tx) => JSON.stringify(tx.metadata)),
+    txs.map((tx) => tx.reverses ?? null),
+    txs.map((tx) => tx.pendingId ?? null),
+    lines.map((l) => l.tx),
+    lines.map((l) => l.index),
+    lines.map((l) => l.p.accountId),
+    lines.map((l) => l.p.amount.currency),
+    lines.map((l) => l.p.amount.amount.toString()),
+    lines.map((l) => l.p.pending === true),
+    lines.map((l) => l.account.kind),
+    lines.map((l) => accountMember(l.account) ?? null),
   ];
+}
+
+/** Entries appended together or not at all: a trip's completion with the capture of its card hold. */
+export type AppendUnit = readonly JournalTransaction[];
+
+/** The database refused a call because these ids exist with other content. */
+class ExistingContentDiffers extends Error {
+  constructor(readonly ids: string[]) {
+    super(`ledger transactions ${ids.join(', ')} exist with other content`);
+  }
 }
 
 /**
@@ -137,19 +127,99 @@ export class LedgerRepository {
    * LEDGER.IDEMPOTENCY_CONFLICT otherwise; database refusals come back as LEDGER.* errors.
    */
   async append(tx: JournalTransaction): Promise<AppendResult> {
-    let inserted: Array<{ seq: string; posted_at: Date }>;
+    const [answer] = await this.appendUnits([[tx]]);
+    if (!answer!.ok) throw answer!.error;
+    return answer!.value[0]!;
+  }
+
+  /**
+   * Appends several units in one call when it can (a group commit), each unit atomic and
+   * answered on its own: its entries' results, or the error that refused it. An id that
+   * appears in two units of the batch is written once: the first unit gets `new`, the others
+   * `duplicate`, or IDEMPOTENCY_CONFLICT when their content differs. When the one call
+   * fails, each unit is retried alone, so an error names only the unit it belongs to.
+   */
+  async appendUnits(units: readonly AppendUnit[]): Promise<Array<Settled<AppendResult[]>>> {
+    const answers: Array<Settled<AppendResult[]> | undefined> = units.map(() => undefined);
+    const chosen = new Map<string, JournalTransaction>();
+    const admitted: number[] = [];
+    units.forEach((unit, i) => {
+      try {
+        for (const tx of unit) {
+          const earlier = chosen.get(tx.id);
+          if (earlier) checkIdempotency(earlier, tx);
+        }
+        for (const tx of unit) if (!chosen.has(tx.id)) chosen.set(tx.id, tx);
+        admitted.push(i);
+      } catch (error) {
+        answers[i] = { ok: false, error };
+      }
+    });
+    if (admitted.length === 1) {
+      answers[admitted[0]!] = await this.settle(units[admitted[0]!]!);
+    } else if (admitted.length > 1) {
+      try {
+        const stored = await this.call([...chosen.values()]);
+        const claimed = new Set<string>();
+        for (const i of admitted) {
+          answers[i] = {
+            ok: true,
+            value: units[i]!.map((tx) => {
+              const row = stored.get(tx.id)!;
+              const first = row.isNew && !claimed.has(tx.id);
+              claimed.add(tx.id);
+              return { outcome: first ? 'new' : 'duplicate', stored: { tx, seq: row.seq, postedAt: row.postedAt } };
+            }),
+          };
+        }
+      } catch {
+        // Someone in the batch was refused: find out whom, one unit at a time.
+        const alone = await Promise.all(admitted.map((i) => this.settle(units[i]!)));
+        admitted.forEach((i, k) => (answers[i] = alone[k]));
+      }
+    }
+    return answers as Array<Settled<AppendResult[]>>;
+  }
+
+  /** One unit in one call, with the database's refusal explained in the ledger's terms. */
+  private async settle(unit: AppendUnit): Promise<Settled<AppendResult[]>> {
     try {
-      inserted = await this.db.query(APPEND, appendParameters(tx));
+      const stored = await this.call(unit);
+      return {
+        ok: true,
+        value: unit.map((tx) => {
+          const row = stored.get(tx.id)!;
+          return { outcome: row.isNew ? 'new' : 'duplicate', stored: { tx, seq: row.seq, postedAt: row.postedAt } };
+        }),
+      };
     } catch (error) {
-      throw translate(error, tx);
+      return { ok: false, error: await this.explain(error, unit) };
     }
-    if (inserted.length === 1) {
-      return { outcome: 'new', stored: { tx, seq: BigInt(inserted[0]!.seq), postedAt: inserted[0]!.posted_at } };
+  }
+
+  private async call(txs: readonly JournalTransaction[]): Promise<Map<string, { isNew: boolean; seq: bigint; postedAt: Date }>> {
+    let rows: Array<{ out_id: string; out_new: boolean; out_seq: string; out_posted_at: Date }>;
+    try {
+      rows = await this.db.query(APPEND, appendParameters(txs));
+    } catch (error) {
+      const e = error as { constraint?: string; detail?: string };
+      if (e.constraint === 'ledger_transactions_idempotent') throw new ExistingContentDiffers((e.detail ?? '').split(' '));
+      throw error;
     }
-    const existing = await this.find(tx.id);
-    if (!existing) throw new Error(`transaction ${tx.id} conflicted but cannot be read`);
-    checkIdempotency(existing.tx, tx);
-    return { outcome: 'duplicate', stored: existing };
+    return new Map(rows.map((r) => [r.out_id, { isNew: r.out_new, seq: BigInt(r.out_seq), postedAt: r.out_posted_at }]));
+  }
+
+  /** For an id stored with other content, TigerBeetle's exists_with_different_*: which fields differ. */
+  private async explain(error: unknown, unit: AppendUnit): Promise<unknown> {
+    if (!(error instanceof ExistingContentDiffers)) return translate(error, unit);
+    for (const tx of unit.filter((t) => error.ids.includes(t.id))) {
+      try {
+        checkIdempotency((await this.find(tx.id))?.tx, tx);
+      } catch (conflict) {
+        return conflict;
+      }
+    }
+    return new MoneyError('LEDGER.IDEMPOTENCY_CONFLICT', error.message, { ids: error.ids });
   }
 
   /** One transaction by id, with its postings in order. */
@@ -235,25 +305,29 @@ export class LedgerRepository {
 }
 
 /** PostgreSQL's refusals in the ledger's terms; anything else passes through unchanged. */
-function translate(error: unknown, tx: JournalTransaction): unknown {
+function translate(error: unknown, unit: AppendUnit): unknown {
   if (error instanceof MoneyError) return error;
   const e = error as { code?: string; constraint?: string; message?: string };
+  const ids = unit.map((t) => t.id).join(', ');
+  const named = unit.find((t) => e.message?.includes(t.id))?.id ?? ids;
+  const reversal = unit.find((t) => t.reverses !== undefined);
+  const resolution = unit.find((t) => t.pendingId !== undefined);
   switch (e.constraint) {
     case 'ledger_transaction_balanced':
-      return new MoneyError('LEDGER.UNBALANCED', `the database refused ${tx.id}: ${e.message}`, { id: tx.id });
+      return new MoneyError('LEDGER.UNBALANCED', `the database refused ${named}: ${e.message}`, { id: named });
     case 'ledger_postings_account_id_currency_fkey':
-      return new MoneyError('LEDGER.ACCOUNT_CURRENCY_MISMATCH', `an account of ${tx.id} holds another currency`, { id: tx.id });
+      return new MoneyError('LEDGER.ACCOUNT_CURRENCY_MISMATCH', `an account of ${ids} holds another currency`, { id: ids });
     case 'ledger_transactions_one_reversal':
-      return new MoneyError('LEDGER.INVALID_TRANSACTION', `${tx.reverses} is already reversed`, { id: tx.id });
+      return new MoneyError('LEDGER.INVALID_TRANSACTION', `${reversal?.reverses} is already reversed`, { id: reversal?.id ?? ids });
     case 'ledger_transactions_one_resolution':
     case 'ledger_hold_states_one_resolution':
-      return new MoneyError('LEDGER.INVALID_PENDING', `hold ${tx.pendingId} is already resolved`, { id: tx.id });
+      return new MoneyError('LEDGER.INVALID_PENDING', `hold ${resolution?.pendingId} is already resolved`, { id: resolution?.id ?? ids });
     case 'ledger_transactions_reverses_fkey':
     case 'ledger_transactions_pending_id_fkey':
-      return new MoneyError('LEDGER.INVALID_TRANSACTION', `${tx.id} points to a transaction that does not exist`, { id: tx.id });
+      return new MoneyError('LEDGER.INVALID_TRANSACTION', `${ids} points to a transaction that does not exist`, { id: ids });
     default:
       if (e.code === '23514' && /hold .* is not pending/.test(e.message ?? '')) {
-        return new MoneyError('LEDGER.INVALID_PENDING', `hold ${tx.pendingId} is not pending`, { id: tx.id });
+        return new MoneyError('LEDGER.INVALID_PENDING', `hold ${resolution?.pendingId} is not pending`, { id: resolution?.id ?? ids });
       }
       return error;
   }
