@@ -5,7 +5,10 @@ import { DividendsService } from './dividends/dividends.service';
 import { GovernanceCloseJob } from './governance/governance-close.job';
 import { GovernanceController } from './governance/governance.controller';
 import { GovernanceService } from './governance/governance.service';
+import { ProposalSimulationJob } from './governance/proposal-simulation.job';
+import { ProposalSimulator } from './governance/proposal-simulator.service';
 import { ProposalsRepository } from './governance/proposals.repository';
+import { SimulationsRepository } from './governance/simulations.repository';
 import { PayoutRunsRepository } from './payouts/payout-runs.repository';
 import { PayoutRunner } from './payouts/payout-runner.service';
 import { PaymentProvider, PayoutJournal } from './payouts/payout.ports';
@@ -31,6 +34,9 @@ export class PayoutsModule {
         ProposalsRepository,
         GovernanceService,
         GovernanceCloseJob,
+        SimulationsRepository,
+        ProposalSimulator,
+        ProposalSimulationJob,
         PayoutRunsRepository,
         PayoutRunner,
         PayoutScheduleJob,

@@ -8,6 +8,7 @@ import {
   proposalSchema,
   proposeSchema,
   publishedBallotsSchema,
+  simulationSchema,
 } from './governance.schemas';
 import { GovernanceService } from './governance.service';
 
@@ -60,6 +61,24 @@ export class GovernanceController {
   @Get(':proposalId')
   get(@Param('proposalId') id: string) {
     return this.governance.get(parseInput(uuidSchema, id));
+  }
+
+  @ApiDoc({
+    tag: 'governance',
+    summary: 'The simulation report of a proposal',
+    description:
+      'The policy simulator (@coop/simulation) run on one fixed, seeded synthetic city under the version the proposal was ' +
+      'built on and under the proposed document: rider waits, unfulfilled share, pickup distance, earnings per hour and ' +
+      'their Gini, offers per driver, side by side with the differences. Computed by a background job after the proposal ' +
+      'is made (status pending until then); deterministic, so anyone can rerun it. `affected: false` when the proposal ' +
+      'changes nothing the simulator models (it models the matching section and the car ride fare with commission).',
+    params: { proposalId: uuidSchema },
+    responses: { 200: { description: 'The simulation, pending or ready', schema: simulationSchema } },
+    errors: ['PROPOSAL_NOT_FOUND', 'NOT_FOUND'],
+  })
+  @Get(':proposalId/simulation')
+  simulation(@Param('proposalId') id: string) {
+    return this.governance.simulation(parseInput(uuidSchema, id));
   }
 
   @ApiDoc({

@@ -61,3 +61,38 @@ export const publishedBallotsSchema = z.object({
   tally: tallySchema,
   ballots: z.array(z.object({ receipt: z.string(), choice: z.enum(['yes', 'no', 'abstain']) })),
 });
+
+const figuresSchema = z.object({
+  requests: z.number().int(),
+  served: z.number().int(),
+  unfulfilledShare: z.number().describe('Unfulfilled requests / requests'),
+  waitP50S: z.number().describe('Rider wait from request to pickup, median, seconds'),
+  waitP95S: z.number(),
+  pickupKmMean: z.number().describe('Driver to pickup, road km (straight line x detour), mean per accepted offer'),
+  earningsPerHourMean: z.number().describe('Drivers\' earnings per hour during the run, major units'),
+  earningsPerHourP10: z.number(),
+  earningsPerHourP90: z.number(),
+  earningsPerHourGini: z.number().describe('Gini of earnings per hour: 0 all equal, 1 all to one driver'),
+  offersPerDriverMean: z.number(),
+  offersPerDriverMax: z.number().int(),
+  decisions: z.number().int(),
+  replayFailures: z.number().int().describe('Sampled decisions that did not replay to the same choice (expected 0)'),
+});
+
+export const simulationSchema = z.object({
+  proposalId: z.string().uuid(),
+  status: z.enum(['pending', 'ready', 'failed']),
+  attempts: z.number().int(),
+  requestedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  report: z
+    .object({
+      scenario: z.looseObject({}).describe('The fixed, seeded city both policies ran in'),
+      affected: z.boolean().describe('False: the proposal changes nothing the simulator models (figures equal, one run)'),
+      inForce: z.object({ version: z.number().int(), hash: z.string(), figures: figuresSchema }),
+      proposed: z.object({ hash: z.string(), figures: figuresSchema }),
+      differences: figuresSchema.partial().describe('proposed - in force, per figure'),
+    })
+    .nullable(),
+});

@@ -4,7 +4,9 @@ import { Choice, applyMergePatch, changesGovernance, diffDocuments, policyDocume
 import type { JsonValue } from '@coop/money';
 import { DomainError, Principal } from '@coop/platform';
 import { PolicyDocument, PolicyVersion, policyHash } from '@coop/policy';
+import { ProposalSimulationJob } from './proposal-simulation.job';
 import { CloseDecision, CloseInputs, ProposalRecord, ProposalsRepository } from './proposals.repository';
+import { SimulationRecord, SimulationsRepository } from './simulations.repository';
 
 export interface ProposeInput {
   title: string;
@@ -34,7 +36,11 @@ export function decideClose(inputs: CloseInputs): CloseDecision {
  */
 @Injectable()
 export class GovernanceService {
-  constructor(private readonly proposals: ProposalsRepository) {}
+  constructor(
+    private readonly proposals: ProposalsRepository,
+    private readonly simulations: SimulationsRepository,
+    private readonly simulationJobs: ProposalSimulationJob,
+  ) {}
 
   async propose(proposer: Principal, input: ProposeInput): Promise<ProposalRecord> {
     const base = await this.proposals.inForce();
@@ -56,10 +62,22 @@ export class GovernanceService {
         { path: 'effectiveAt', message: 'before the close of the voting window' },
       ]);
     }
-    return this.proposals.insert(
+    const proposal = await this.proposals.insert(
       { proposerId: proposer.memberId, title: input.title, rationale: input.rationale ?? '', base, patch: input.patch, document, hash, changes, supermajority: changesGovernance(changes), ...(effectiveAt ? { effectiveAt } : {}) },
       windowHours,
     );
+    // Not awaited: the simulation row is already stored, and when Redis is slow or refuses the
+    // job, the sweep enqueues it later; the proposer does not wait for either.
+    void this.simulationJobs.enqueue(proposal.id).catch(() => undefined);
+    return proposal;
+  }
+
+  /** The simulation report of a proposal: pending until its job stores it. */
+  async simulation(proposalId: string): Promise<SimulationRecord> {
+    await this.get(proposalId);
+    const found = await this.simulations.find(proposalId);
+    if (!found) throw new DomainError('NOT_FOUND', 'this proposal has no simulation');
+    return found;
   }
 
   async get(id: string): Promise<ProposalRecord> {

@@ -100,14 +100,20 @@ export class ProposalsRepository {
     return rows[0];
   }
 
-  /** Stores a proposal whose window opens now and closes `windowHours` later. */
+  /**
+   * Stores a proposal whose window opens now and closes `windowHours` later, and in the same
+   * statement its pending simulation, so no proposal exists without one to compute.
+   */
   async insert(p: NewProposal, windowHours: number): Promise<ProposalRecord> {
     const [row]: Array<{ id: string }> = await this.db.query(
-      `INSERT INTO governance_proposals
-         (proposer_id, title, rationale, base_version, patch, document, hash, changes, supermajority, closes_at, effective_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, c.closes_at, greatest(coalesce($11::timestamptz, c.closes_at), c.closes_at)
-         FROM (SELECT now() + make_interval(hours => $10) AS closes_at) c
-       RETURNING id`,
+      `WITH proposal AS (
+         INSERT INTO governance_proposals
+           (proposer_id, title, rationale, base_version, patch, document, hash, changes, supermajority, closes_at, effective_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, c.closes_at, greatest(coalesce($11::timestamptz, c.closes_at), c.closes_at)
+           FROM (SELECT now() + make_interval(hours => $10) AS closes_at) c
+         RETURNING id, base_version)
+       INSERT INTO governance_simulations (proposal_id, base_version) SELECT id, base_version FROM proposal
+       RETURNING proposal_id AS id`,
       [p.proposerId, p.title, p.rationale, p.base.version, JSON.stringify(p.patch), p.document, p.hash, JSON.stringify(p.changes), p.supermajority, windowHours, p.effectiveAt ?? null],
     );
     return (await this.find(row!.id))!;
