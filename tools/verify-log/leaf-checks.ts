@@ -2,6 +2,7 @@
  * Checks on one downloaded leaf that need nothing but the leaf itself (pure):
  * - the leaf hash, recomputed from the RFC 8785 canonical JSON (RFC 9162 section 2.1.1);
  * - a policy activation's hash is the SHA-256 of its canonical document;
+ * - a dividend allocation recomputes from its inputs (dividend-leaf.ts);
  * - a decision's ranking follows its policy: every candidate's term points and score
  *   recomputed from its recorded features, candidates in the policy's order, the offer made to
  *   the best one (what a member can check on the public, pseudonymized record);
@@ -13,6 +14,7 @@ import { canonicalBytes } from '@coop/canonical-json';
 import { DecisionRecord, MatchingPolicy, ScoredCandidate, TermPoints, replayMatches, sortedJson, termPoints, weightedScore } from '@coop/matching';
 import { PolicyDocument, policyHash } from '@coop/policy';
 import { hashLeaf } from '@coop/transparency-log';
+import { DIVIDEND_LEAF_KIND, DividendAllocationRecord, dividendRecomputationFailures } from '../../apps/dispatch/src/audit/dividend-leaf';
 import { LEAF_SCHEMA, sealRecord } from '../../apps/dispatch/src/audit/log-leaf';
 import { DecisionJson } from './audit-client';
 import { publicFormMismatch } from './public-form';
@@ -28,6 +30,8 @@ export interface LeafOutcome {
   policyRef?: { version: string; hash: string; matching: unknown };
   /** A policy activation, to index. */
   activation?: { version: number; hash: string; matching: unknown };
+  /** A dividend allocation, recomputed from its inputs. */
+  dividend?: { year: number };
   withheld?: boolean;
 }
 
@@ -67,6 +71,12 @@ function checkBody(d: DecisionJson, out: LeafOutcome): void {
     const doc = record.document as PolicyDocument;
     if (policyHash(doc) !== record.hash) out.failures.push('policy activation: hash is not SHA-256 of the canonical document');
     out.activation = { version: Number(record.version), hash: String(record.hash), matching: (doc as unknown as Obj).matching };
+    return;
+  }
+  if (leaf.kind === DIVIDEND_LEAF_KIND) {
+    const allocation = record as unknown as DividendAllocationRecord;
+    out.failures.push(...dividendRecomputationFailures(allocation).map((f) => `dividend allocation: ${f}`));
+    out.dividend = { year: allocation.year };
     return;
   }
   if (leaf.kind !== 'dispatch_decision') {

@@ -176,6 +176,7 @@ async function checkLeaves(
       if (r.replayed === 'ranking') report.rankingChecked++;
       if (r.replayed === 'none' && r.policyRef) report.notes.push(`leaf ${index}: batch decision, replayable by auditors only`);
       if (r.activation) activations.set(r.activation.version, r.activation);
+      if (r.dividend) report.notes.push(`leaf ${index}: the ${r.dividend.year} dividend allocation, recomputed from its inputs`);
       if (r.policyRef) decisions.push({ index, ref: r.policyRef });
       if (o.fairness && r.failures.length === 0 && !r.withheld) verifiedLeaves.push(entries[k].leaf);
     }

@@ -8,6 +8,7 @@ import { CheckpointJob } from './checkpoint.job';
 import { CheckpointSigner } from './checkpoint-signer';
 import { CheckpointsRepository } from './checkpoints.repository';
 import { DecisionLogRepository } from './decision-log.repository';
+import { DividendAllocationLog } from './dividend-allocation.log';
 import { LOG_WRITER_APPLICATION, LOG_WRITER_DB, LogAppender } from './log-appender';
 import { LogLeafBuilder } from './log-leaf.builder';
 import { LogSigningKey } from './log-signing-key';
@@ -39,6 +40,7 @@ export const auditProviders: Provider[] = [
   CheckpointsRepository,
   CheckpointSigner,
   PolicyActivationLog,
+  DividendAllocationLog,
   CheckpointJob,
   AuditLogRepository,
   TripOutcomesRepository,

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queues } from '../jobs/queues';
 import { CheckpointSigner } from './checkpoint-signer';
+import { DividendAllocationLog } from './dividend-allocation.log';
 import { PolicyActivationLog } from './policy-activation.log';
 
 /** Queue of the audit log's periodic work (its own name; the jobs folder belongs to dispatch). */
@@ -10,8 +11,8 @@ export const CHECKPOINT_EVERY_MS = 3_000;
 
 /**
  * A BullMQ job scheduler (one process runs each tick): log policy versions that came into
- * force, then sign a checkpoint if the log grew. A checkpoint is also signed at boot, so the
- * audit API has a tree head to show from the first request.
+ * force and closed dividend periods, then sign a checkpoint if the log grew. A checkpoint is
+ * also signed at boot, so the audit API has a tree head to show from the first request.
  */
 @Injectable()
 export class CheckpointJob implements OnApplicationBootstrap {
@@ -21,6 +22,7 @@ export class CheckpointJob implements OnApplicationBootstrap {
     private readonly queues: Queues,
     private readonly signer: CheckpointSigner,
     private readonly activations: PolicyActivationLog,
+    private readonly dividends: DividendAllocationLog,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -30,9 +32,10 @@ export class CheckpointJob implements OnApplicationBootstrap {
   }
 
   /** One pass; what it did, for tests and logs. */
-  async tick(): Promise<{ policiesLogged: number[]; signedSize?: number }> {
+  async tick(): Promise<{ policiesLogged: number[]; dividendsLogged: number[]; signedSize?: number }> {
     const policiesLogged = await this.activations.logNew();
+    const dividendsLogged = await this.dividends.logNew();
     const signedSize = await this.signer.signIfGrown();
-    return { policiesLogged, signedSize };
+    return { policiesLogged, dividendsLogged, signedSize };
   }
 }

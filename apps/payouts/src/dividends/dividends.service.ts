@@ -19,8 +19,8 @@ const toNumber = (v: bigint): number => {
  * Year-end patronage dividends: expenses while the period is open, then the close computes
  * the surplus from the ledger, allocates it by the policy in force (basis, reserve and cash
  * shares), stores the allocation, posts one balanced `dividend:<year>` entry and closes.
- * Partial: the allocation is published through the API, not yet appended to the transparency
- * log (that log's writer lives in apps/dispatch; see the report of issue 6).
+ * Once closed, the audit log's checkpoint tick (apps/dispatch/src/audit/dividend-allocation.log.ts)
+ * appends the whole allocation, members pseudonymized, as a transparency-log leaf.
  */
 @Injectable()
 export class DividendsService {
