@@ -72,6 +72,12 @@ export class Narrator {
       case 'error':
         this.say(`driver ${name}: ${event.during} refused: ${event.code} ${event.message}`);
         break;
+      case 'reconnected':
+        this.say(`driver ${name} reconnected (${event.url})`);
+        break;
+      case 'interrupted':
+        this.say(`driver ${name}: ${event.during} cut off by the drop; the trip resumes after the reconnect`);
+        break;
       case 'fix':
       case 'accept-sent':
         break;

@@ -117,7 +117,7 @@ export async function startFleet(
       reconnect: false,
       listener: (_, e) => {
         if (e.type === 'update') tracker.riderUpdate(e.update.tripId, e.update.status, e.atMs);
-        else if (e.reason !== 'io client disconnect') metrics.disconnects++;
+        else if (e.type === 'disconnected' && e.reason !== 'io client disconnect') metrics.disconnects++;
       },
     });
     await bot.connect();

@@ -17,15 +17,31 @@ export interface ApiClientOptions {
   timeoutMs?: number;
 }
 
-/** The system's JSON-over-HTTP API, through one keep-alive undici pool. */
+/** Node.js error codes of a connection that was never made: the request did not reach a server. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * The system's JSON-over-HTTP API, through one keep-alive undici pool per node. Calls go to
+ * the first URL; when a node cannot be reached the client moves on to the next one and
+ * stays there (a failover). A request that may have reached a dead node is not re-sent,
+ * except a GET, which changes nothing.
+ */
 export class ApiClient {
-  private readonly pool: Pool;
+  private readonly urls: readonly string[];
+  private readonly pools: Pool[];
+  private current = 0;
 
   constructor(
-    readonly baseUrl: string,
+    baseUrls: string | readonly string[],
     private readonly options: ApiClientOptions = {},
   ) {
-    this.pool = new Pool(new URL(baseUrl).origin, { connections: options.connections ?? 16 });
+    this.urls = typeof baseUrls === 'string' ? [baseUrls] : baseUrls;
+    this.pools = this.urls.map((u) => new Pool(new URL(u).origin, { connections: options.connections ?? 16 }));
+  }
+
+  /** Base URL of the node the client uses now. */
+  get baseUrl(): string {
+    return this.urls[this.current];
   }
 
   /** Sends a request and returns the parsed body of a 2xx answer; throws `ApiError` otherwise. */
@@ -35,17 +51,24 @@ export class ApiClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const timeout = this.options.timeoutMs ?? 15_000;
     let res;
-    try {
-      res = await this.pool.request({
-        method: method as 'GET',
-        path,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-    } catch (error) {
-      throw new ApiError(0, 'NETWORK', `${method} ${path}: ${(error as Error).message}`);
+    for (let tried = 1; ; tried++) {
+      const node = this.current;
+      try {
+        res = await this.pools[node].request({
+          method: method as 'GET',
+          path,
+          headers,
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        });
+        break;
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        const retryable = NOT_CONNECTED.has(code) || method === 'GET';
+        if (!retryable || tried >= this.urls.length) throw new ApiError(0, 'NETWORK', `${method} ${path}: ${(error as Error).message}`);
+        if (this.current === node) this.current = (node + 1) % this.urls.length;
+      }
     }
     const text = await res.body.text();
     let body: any = undefined;
@@ -74,6 +97,6 @@ export class ApiClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all(this.pools.map((p) => p.close()));
   }
 }

@@ -17,11 +17,15 @@ export type DriverEvent =
   | { type: 'completed'; tripId: string; finalFare?: Money; distanceMeters: number; durationSeconds: number }
   | { type: 'fix'; intendedAtMs: number; ackAtMs: number }
   | { type: 'disconnected'; reason: string }
+  | { type: 'reconnected'; url: string }
+  /** A call cut off by a dropped socket: the trip is picked up again from the server's resume after the reconnect. */
+  | { type: 'interrupted'; during: string }
   | { type: 'error'; during: string; code: string; message: string };
 
 export interface DriverBotOptions {
   name: string;
-  url: string;
+  /** The node to connect to, or several: the first, then the others in turn after a drop. */
+  url: string | readonly string[];
   api: ApiClient;
   token: string;
   memberId: string;
@@ -102,9 +106,13 @@ export class DriverBot {
     this.link.on('offer', (offer: Offer) => this.onOffer(offer));
     this.link.on('offer:revoked', (p: { offerId: string; reason: string }) => this.onRevoked(p));
     this.link.on('trip:updated', (p: { tripId: string; status: string }) => void this.onTripUpdated(p));
-    this.link.socket.on('disconnect', (reason) => this.emit({ type: 'disconnected', reason }));
-    // After a reconnect the server has forgotten nothing durable, but presence needs "online" again.
-    this.link.socket.io.on('reconnect', () => void this.goOnline().catch((e) => this.fail('driver:online', e)));
+    this.link.onDrop((reason) => this.emit({ type: 'disconnected', reason }));
+    // After a reconnect (to this node or another) the server has forgotten nothing durable,
+    // and re-sends the pending offer and the trip; presence needs "online" again.
+    this.link.onReconnect((url) => {
+      this.emit({ type: 'reconnected', url });
+      void this.goOnline().catch((e) => this.fail('driver:online', e));
+    });
     await this.link.connect();
     await this.goOnline();
     this.roam();
@@ -133,7 +141,7 @@ export class DriverBot {
       const due = intended;
       intended += interval;
       this.later(tick, intended - Date.now());
-      if (!this.link.socket.connected) return;
+      if (!this.link.connected) return;
       this.link
         .call('driver:location', { ...rounded(this.position()), at: new Date().toISOString() })
         .then(() => this.emit({ type: 'fix', intendedAtMs: due, ackAtMs: Date.now() }))
@@ -282,6 +290,10 @@ export class DriverBot {
 
   private fail(during: string, error: unknown): void {
     if (this.stopped) return; // calls cut short by our own stop are not the server's errors
+    if (error instanceof AckError && error.code === 'DISCONNECTED') {
+      this.emit({ type: 'interrupted', during });
+      return;
+    }
     const code = error instanceof AckError ? error.code : ((error as { code?: string }).code ?? 'CLIENT');
     this.emit({ type: 'error', during, code, message: (error as Error).message });
   }

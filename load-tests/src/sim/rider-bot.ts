@@ -3,11 +3,15 @@ import { Quote, TripUpdate, TripView, terminalStatuses } from './contract';
 import { Point } from './geo';
 import { SocketLink } from './socket-link';
 
-export type RiderEvent = { type: 'update'; update: TripUpdate; atMs: number } | { type: 'disconnected'; reason: string };
+export type RiderEvent =
+  | { type: 'update'; update: TripUpdate; atMs: number }
+  | { type: 'disconnected'; reason: string }
+  | { type: 'reconnected'; url: string };
 
 export interface RiderBotOptions {
   name: string;
-  url: string;
+  /** The node to connect to, or several: the first, then the others in turn after a drop. */
+  url: string | readonly string[];
   api: ApiClient;
   token: string;
   memberId: string;
@@ -34,16 +38,34 @@ export class RiderBot {
   }
 
   async connect(): Promise<void> {
-    this.link.on('trip:updated', (update: TripUpdate) => {
-      this.o.listener?.(this, { type: 'update', update, atMs: Date.now() });
-      if (terminalStatuses.has(update.status)) {
-        this.finished.set(update.tripId, update);
-        for (const resolve of this.waiters.get(update.tripId) ?? []) resolve(update);
-        this.waiters.delete(update.tripId);
-      }
+    this.link.on('trip:updated', (update: TripUpdate) => this.updated(update));
+    this.link.onDrop((reason) => this.o.listener?.(this, { type: 'disconnected', reason }));
+    this.link.onReconnect((url) => {
+      this.o.listener?.(this, { type: 'reconnected', url });
+      void this.catchUp();
     });
-    this.link.socket.on('disconnect', (reason) => this.o.listener?.(this, { type: 'disconnected', reason }));
     await this.link.connect();
+  }
+
+  private updated(update: TripUpdate): void {
+    this.o.listener?.(this, { type: 'update', update, atMs: Date.now() });
+    if (terminalStatuses.has(update.status)) {
+      this.finished.set(update.tripId, update);
+      for (const resolve of this.waiters.get(update.tripId) ?? []) resolve(update);
+      this.waiters.delete(update.tripId);
+    }
+  }
+
+  /** Pushes sent while the socket was down are gone: read the awaited trips' status instead. */
+  private async catchUp(): Promise<void> {
+    for (const tripId of [...this.waiters.keys()]) {
+      try {
+        const view = await this.trip(tripId);
+        this.updated({ tripId, status: view.status, driver: view.driver });
+      } catch {
+        // untilDone reads it again at its timeout
+      }
+    }
   }
 
   quote(pickup: Point, dropoff: Point): Promise<Quote> {

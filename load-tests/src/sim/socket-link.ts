@@ -11,62 +11,178 @@ export class AckError extends Error {
 }
 
 export interface LinkOptions {
-  /** Reconnect after a drop (the demo rides out a server restart); load runs count drops instead. */
+  /**
+   * Reconnect after a drop. With several URLs the link moves on to the next node of the list
+   * (a node that died does not come back soon); with one it tries the same one again (the
+   * demo rides out a server restart). Load runs on one node count drops instead.
+   */
   reconnect?: boolean;
   ackTimeoutMs?: number;
+  /** How long a reconnecting link keeps trying before it gives up and stays down. */
+  reconnectForMs?: number;
 }
 
-/** A socket.io connection to one namespace with the member's token, and acked calls as promises. */
+const CONNECT_ATTEMPT_MS = 5_000;
+
+/**
+ * A socket.io connection to one namespace with the member's token, and acked calls as
+ * promises. It owns its reconnection (socket.io-client's own retries only ever dial the same
+ * URL): after a drop it dials the other nodes in turn, and re-attaches the event listeners
+ * to the new socket.
+ */
 export class SocketLink {
-  readonly socket: Socket;
+  private current: Socket;
+  private urlIndex = 0;
+  private closed = false;
+  private reconnecting?: Promise<boolean>;
+  private readonly urls: readonly string[];
   private readonly ackTimeoutMs: number;
+  private readonly listeners: Array<[string, (payload: any) => void]> = [];
+  private readonly dropListeners: Array<(reason: string) => void> = [];
+  private readonly reconnectListeners: Array<(url: string) => void> = [];
 
-  constructor(baseUrl: string, namespace: '/drivers' | '/riders', token: string, options: LinkOptions = {}) {
+  constructor(
+    baseUrls: string | readonly string[],
+    private readonly namespace: '/drivers' | '/riders',
+    private readonly token: string,
+    private readonly options: LinkOptions = {},
+  ) {
+    this.urls = typeof baseUrls === 'string' ? [baseUrls] : baseUrls;
+    if (this.urls.length === 0) throw new Error('SocketLink needs at least one URL');
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
-    this.socket = io(baseUrl + namespace, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: options.reconnect ?? false,
-      autoConnect: false,
-    });
+    this.current = this.open(this.urls[0]);
   }
 
-  /** Connects; rejects with the server's refusal. */
-  connect(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const ok = () => {
-        this.socket.off('connect_error', fail);
-        resolve();
-      };
-      const fail = (error: Error) => {
-        this.socket.off('connect', ok);
-        reject(error);
-      };
-      this.socket.once('connect', ok);
-      this.socket.once('connect_error', fail);
-      this.socket.connect();
-    });
+  /** The socket in use now (a new one after each reconnection). */
+  get socket(): Socket {
+    return this.current;
   }
 
-  /** Emits an event and resolves with the ack's fields; a refusal or a timeout throws `AckError`. */
+  /** Base URL of the node this link is on now. */
+  get url(): string {
+    return this.urls[this.urlIndex];
+  }
+
+  get connected(): boolean {
+    return this.current.connected;
+  }
+
+  /** Connects to the first URL; rejects with the server's refusal. */
+  async connect(): Promise<void> {
+    await this.attempt(this.current);
+    this.adopt(this.current, 0);
+  }
+
+  /** Listens to a server event on this socket and on every later one. */
+  on(event: string, listener: (payload: any) => void): void {
+    this.listeners.push([event, listener]);
+    this.current.on(event, listener);
+  }
+
+  /** Runs on every drop that the link did not ask for. */
+  onDrop(listener: (reason: string) => void): void {
+    this.dropListeners.push(listener);
+  }
+
+  /** Runs when the link is up again after a drop, with the URL of the node it reached. */
+  onReconnect(listener: (url: string) => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /**
+   * Emits an event and resolves with the ack's fields; a refusal or a timeout throws
+   * `AckError`. A call made while the link is reconnecting waits for it (within the ack
+   * timeout); one in flight when the socket drops fails with DISCONNECTED, since the server
+   * may or may not have acted on it.
+   */
   async call<T extends object = Record<string, unknown>>(event: string, payload: unknown): Promise<T> {
+    if (!this.current.connected && this.reconnecting) {
+      const up = await Promise.race([this.reconnecting, new Promise<false>((r) => setTimeout(() => r(false), this.ackTimeoutMs).unref())]);
+      if (!up) throw new AckError('DISCONNECTED', `${event}: not reconnected within ${this.ackTimeoutMs} ms`);
+    }
+    const socket = this.current;
+    if (!socket.connected) throw new AckError('DISCONNECTED', `${event}: not connected`);
     let ack: any;
     try {
-      ack = await this.socket.timeout(this.ackTimeoutMs).emitWithAck(event, payload);
+      ack = await socket.timeout(this.ackTimeoutMs).emitWithAck(event, payload);
     } catch (error) {
       // socket.io-client rejects pending acks at once when the socket disconnects.
-      if (!this.socket.connected) throw new AckError('DISCONNECTED', `${event}: ${(error as Error).message}`);
+      if (!socket.connected) throw new AckError('DISCONNECTED', `${event}: ${(error as Error).message}`);
       throw new AckError('ACK_TIMEOUT', `${event}: no ack within ${this.ackTimeoutMs} ms`);
     }
     if (ack?.ok === true) return ack as T;
     throw new AckError(ack?.error?.code ?? 'BAD_ACK', `${event}: ${ack?.error?.message ?? JSON.stringify(ack)}`);
   }
 
-  on(event: string, listener: (payload: any) => void): void {
-    this.socket.on(event, listener);
+  close(): void {
+    this.closed = true;
+    this.current.disconnect();
   }
 
-  close(): void {
-    this.socket.disconnect();
+  private open(url: string): Socket {
+    return io(url + this.namespace, {
+      auth: { token: this.token },
+      transports: ['websocket'],
+      reconnection: false,
+      autoConnect: false,
+      forceNew: true,
+    });
+  }
+
+  /** Connects one socket; resolves once connected, rejects on refusal or after CONNECT_ATTEMPT_MS. */
+  private attempt(socket: Socket): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`connect timeout after ${CONNECT_ATTEMPT_MS} ms`)), CONNECT_ATTEMPT_MS);
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        socket.off('connect', ok);
+        socket.off('connect_error', done);
+        if (error) reject(error);
+        else resolve();
+      };
+      const ok = () => done();
+      socket.once('connect', ok);
+      socket.once('connect_error', done);
+      socket.connect();
+    });
+  }
+
+  /** Makes a connected socket the link's, and watches it for a drop. */
+  private adopt(socket: Socket, urlIndex: number): void {
+    this.current = socket;
+    this.urlIndex = urlIndex;
+    socket.once('disconnect', (reason) => {
+      if (this.closed || reason === 'io client disconnect') return;
+      for (const l of this.dropListeners) l(reason);
+      if (this.options.reconnect) this.reconnecting = this.reconnect().finally(() => (this.reconnecting = undefined));
+    });
+  }
+
+  /** Dials the URLs in turn, starting with the one after the node that dropped us, with a capped backoff. */
+  private async reconnect(): Promise<boolean> {
+    const deadline = Date.now() + (this.options.reconnectForMs ?? 300_000);
+    for (let attempt = 0; !this.closed && Date.now() < deadline; attempt++) {
+      const index = (this.urlIndex + 1 + attempt) % this.urls.length;
+      const socket = this.open(this.urls[index]);
+      for (const [event, listener] of this.listeners) socket.on(event, listener);
+      try {
+        await this.attempt(socket);
+      } catch {
+        socket.removeAllListeners();
+        socket.close();
+        // A quick first retry (the next node is likely up), slower ones after, with jitter so
+        // thousands of dropped bots do not all dial at the same instant.
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt) * (0.5 + Math.random())));
+        continue;
+      }
+      if (this.closed) {
+        socket.disconnect();
+        return false;
+      }
+      this.adopt(socket, index);
+      for (const l of this.reconnectListeners) l(this.urls[index]);
+      return true;
+    }
+    return false;
   }
 }
