@@ -1,6 +1,7 @@
 import { api, ApiError } from '../api';
 import { announce, h, replace } from '../dom';
 import { Ballot, Choice, Proposal, Tally } from './proposal-types';
+import { simulationSection } from './simulation-report';
 
 const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
 const percent = (basisPoints: number) => `${(basisPoints / 100).toFixed(2).replace(/\.00$/, '')}%`;
@@ -49,7 +50,7 @@ function ballotForm(p: Proposal, current: Ballot | undefined) {
   return form;
 }
 
-/** One proposal: what it changes, when it closes, and the vote (open) or the tally (closed). */
+/** One proposal: what it changes, its simulation report, when it closes, and the vote (open) or the tally (closed). */
 export async function proposalCard(p: Proposal, canVote: boolean): Promise<HTMLElement> {
   const card = h('article', { class: 'card proposal', 'data-proposal': p.id, 'data-status': p.status });
   let ballot: Ballot | undefined;
@@ -65,6 +66,7 @@ export async function proposalCard(p: Proposal, canVote: boolean): Promise<HTMLE
     p.rationale ? h('p', {}, p.rationale) : null,
     h('p', { class: 'muted' }, `${p.status === 'open' ? 'Closes' : 'Closed'} ${new Date(p.closesAt).toLocaleString()} · takes effect ${new Date(p.effectiveAt).toLocaleString()}${p.supermajority ? ' · changes governance: supermajority needed' : ''}`),
     diffTable(p),
+    simulationSection(p.id),
     p.tally ? h('p', { class: 'tally' }, h('strong', {}, `${p.status === 'passed' ? 'Passed' : p.status === 'rejected' ? 'Rejected' : p.status}: `), tallyLine(p.tally)) : null,
     p.status === 'superseded' ? h('p', {}, 'Superseded: the policy changed before this closed.') : null,
     p.status === 'open' ? (canVote ? ballotForm(p, ballot) : h('p', { class: 'muted' }, 'Only rider and driver members vote.')) : null,

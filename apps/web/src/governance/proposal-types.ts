@@ -35,3 +35,32 @@ export interface Ballot {
   receipt: string;
   castAt: string;
 }
+
+/** One policy's figures in a simulation report (GET .../simulation). */
+export interface SimulationFigures {
+  requests: number;
+  served: number;
+  unfulfilledShare: number;
+  waitP50S: number;
+  waitP95S: number;
+  pickupKmMean: number;
+  earningsPerHourMean: number;
+  earningsPerHourP10: number;
+  earningsPerHourP90: number;
+  earningsPerHourGini: number;
+  offersPerDriverMean: number;
+  offersPerDriverMax: number;
+}
+
+export interface Simulation {
+  proposalId: string;
+  status: 'pending' | 'ready' | 'failed';
+  error: string | null;
+  report: {
+    scenario: { drivers: number; hours: number; sizeKm: number; seed: number; requests: number };
+    affected: boolean;
+    inForce: { version: number; hash: string; figures: SimulationFigures };
+    proposed: { hash: string; figures: SimulationFigures };
+    differences: SimulationFigures;
+  } | null;
+}
