@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { CheckpointJob } from '../../dispatch/src/audit/checkpoint.job';
+import { PayoutJournal } from '../../payouts/src/payouts/payout.ports';
 import { TestSystem } from './system.harness';
 import { SCREENSHOTS, buildWebPage, launchChromium } from './web-browser';
 
@@ -11,12 +14,13 @@ const PASSWORD = 'a-good-password';
  * The simulation report on the members' governance page, in Debian's chromium against the
  * whole system: a proposal's card shows the report as pending, then the side-by-side table
  * once the background job has stored it; a payout-only change says "not affected"; the table
- * stays inside the screen of a phone.
+ * stays inside the screen of a phone. And the year's dividend allocation, once logged, opens in
+ * the audit explorer and verifies in the browser like any entry.
  */
 describe('members web page: proposal simulation reports', () => {
   let system: TestSystem;
   let browser: Browser;
-  let member: { email: string; token: string };
+  let member: { memberId: string; email: string; token: string };
 
   beforeAll(async () => {
     buildWebPage();
@@ -97,5 +101,37 @@ describe('members web page: proposal simulation reports', () => {
     await card.locator('table.simulation').scrollIntoViewIfNeeded();
     await phone.screenshot({ path: join(SCREENSHOTS, 'phone-governance-simulation.png') });
     await phone.close();
+  });
+
+  it('the dividend allocation leaf opens in the audit explorer and verifies in the browser', async () => {
+    const [driver, treasurer] = [await system.member('driver'), await system.treasurer()];
+    await system.nest.get(PayoutJournal).post({
+      id: `trip:${randomUUID()}:completed`,
+      kind: 'trip.completed',
+      metadata: { tripId: randomUUID() },
+      postings: [
+        { accountId: `rider:${member.memberId}:receivable`, amount: { amount: 1500n, currency: 'CAD' } },
+        { accountId: `driver:${driver.memberId}:payable`, amount: { amount: -1350n, currency: 'CAD' } },
+        { accountId: 'coop:commission', amount: { amount: -150n, currency: 'CAD' } },
+      ],
+    });
+    const year = new Date().getUTCFullYear();
+    expect((await system.http('POST', `/v1/dividends/periods/${year}/close`, { token: treasurer.token })).body.status).toBe('closed');
+    await system.nest.get(CheckpointJob).tick();
+    const [leaf] = await system.sql<{ index: string }>(`SELECT index FROM log_leaves WHERE kind = 'dividend_allocation'`);
+    await system.until(async () => (await system.http('GET', '/v1/audit/checkpoint')).body?.treeSize > Number(leaf.index), 20_000);
+
+    const page = await signIn();
+    await page.goto(`${system.url}/#/audit/${leaf.index}`);
+    const document = page.locator('details', { hasText: 'The logged document' });
+    await document.waitFor();
+    await document.locator('summary').click();
+    await expect(document.locator('pre').textContent()).resolves.toContain('"kind": "dividend_allocation"');
+    await page.locator('#verify').click();
+    const verdict = page.locator('#verify-result [data-ok]');
+    await verdict.waitFor({ timeout: 20_000 });
+    await expect(verdict.getAttribute('data-ok')).resolves.toBe('true');
+    await page.screenshot({ path: join(SCREENSHOTS, 'dividend-leaf-verified.png'), fullPage: true });
+    await page.close();
   });
 });
