@@ -92,6 +92,16 @@ describe('proposal simulation reports', () => {
     expect(await system.sql(`SELECT count(*)::int AS n FROM governance_simulations WHERE proposal_id = $1`, [proposal.id])).toEqual([{ n: 1 }]);
   });
 
+  it('a proposal whose job never reached the queue is simulated by the sweep', async () => {
+    const jobs = system.nest.get(ProposalSimulationJob);
+    jest.spyOn(jobs, 'enqueue').mockRejectedValueOnce(new Error('Redis refused the job'));
+    const proposal = await propose('Longer offers', { matching: { offerTimeoutSeconds: 30 } });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await simulation(proposal.id)).body).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await jobs.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await settled(proposal.id)).toMatchObject({ status: 'ready', attempts: 1 });
+  });
+
   it('after the last attempt fails, the simulation says failed, with the error', async () => {
     jest.spyOn(simulator, 'compare').mockImplementation(() => {
       throw new Error('the simulator is broken');

@@ -54,12 +54,15 @@ export class ProposalSimulationJob implements OnApplicationBootstrap, OnApplicat
     );
   }
 
+  /** Enqueues every pending simulation (those with a live job are left as they are); returns how many were pending. */
+  async sweep(): Promise<number> {
+    const pending = await this.simulations.pending();
+    for (const id of pending) await this.enqueue(id);
+    return pending.length;
+  }
+
   private async process(job: Job<SimulationJob>): Promise<unknown> {
-    if ('sweep' in job.data) {
-      const pending = await this.simulations.pending();
-      for (const id of pending) await this.enqueue(id);
-      return pending.length;
-    }
+    if ('sweep' in job.data) return this.sweep();
     const { proposalId } = job.data;
     await this.simulations.countAttempt(proposalId);
     const outcome = await this.simulator.run(proposalId);
