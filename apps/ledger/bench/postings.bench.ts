@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   ]);
   execFileSync('pgbench', ['-i', '-q', '-s', String(Math.max(1, maxClients)), url], { stdio: 'ignore' });
   const journal = new LedgerRepository(db);
-  const handler = new TripEventHandler(new PostingService(journal, new Metrics()), new FarePolicyReader(db));
+  const handler = new TripEventHandler(new PostingService(journal, new Metrics()), new FarePolicyReader(db), journal);
   await handler.handle('trip.completed', completedEvent()); // warm the policy cache and the pool
 
   const rows: string[] = [];

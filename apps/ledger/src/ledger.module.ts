@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TripEventHandler } from './events/trip-event.handler';
 import { TripEventsWorker } from './events/trip-events.worker';
+import { HoldExpiryService } from './holds/hold-expiry.service';
 import { LedgerRepository } from './journal/ledger.repository';
 import { PostingService } from './journal/posting.service';
 import { FarePolicyReader } from './policy/fare-policy.reader';
@@ -13,7 +14,8 @@ import { TipsService } from './tips/tips.service';
 
 /**
  * The fare ledger: consumes trip events from the `trip-events` queue and posts balanced
- * journal entries; tips, statements, the trial balance and reconciliation.
+ * journal entries (a card hold at request, posted or voided by the trip's outcome or by
+ * expiry); tips, statements, the trial balance and reconciliation.
  * Needs only the platform (database, Redis, auth): it runs alone (main.ts) or in the server.
  */
 @Module({
@@ -24,6 +26,7 @@ import { TipsService } from './tips/tips.service';
     FarePolicyReader,
     TripEventHandler,
     TripEventsWorker,
+    HoldExpiryService,
     TipsService,
     StatementsService,
     ReconciliationService,

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { finalFare, moneyToJson, moneyTreeToJson, quoteFare, splitFare } from '@coop/money';
-import { createDataSource, Metrics } from '@coop/platform';
+import { AppConfig, createDataSource, Metrics, SystemClock } from '@coop/platform';
+import { HoldExpiryService } from '../src/holds/hold-expiry.service';
 import { defaultPolicy, policyHash } from '@coop/policy';
 import { createTestDatabase } from '@coop/testing';
 import { TripEventHandler } from '../src/events/trip-event.handler';
@@ -26,15 +27,40 @@ export function partsOn(db: DataSource) {
   const journal = new LedgerRepository(db);
   const postings = new PostingService(journal, new Metrics());
   const policies = new FarePolicyReader(db);
-  const handler = new TripEventHandler(postings, policies);
-  return { journal, postings, policies, handler };
+  const handler = new TripEventHandler(postings, policies, journal);
+  const expiry = new HoldExpiryService(journal, postings, new SystemClock(), { WORKERS: false } as AppConfig, new Metrics());
+  return { journal, postings, policies, handler, expiry };
+}
+
+/** The quote every fixture trip was requested with (3 km, 10 min, a car at noon). */
+export const fixtureQuote = () => quoteFare(defaultPolicy.fares, { jobKind: 'ride', vehicleKind: 'car', distanceMeters: 3000, durationSeconds: 600, localHour: 12 });
+
+/** A trip.requested payload as dispatch's outbox writes it (trips.service.ts request). */
+export function requestedEvent(options: { tripId?: string; riderId?: string } = {}) {
+  const quote = fixtureQuote();
+  return {
+    outboxId: '0',
+    tripId: options.tripId ?? randomUUID(),
+    riderId: options.riderId ?? randomUUID(),
+    quoteId: randomUUID(),
+    kind: 'ride',
+    vehicleKind: 'car',
+    fareAmount: quote.total.amount.toString(),
+    currency: quote.total.currency,
+    policyVersion: 1,
+    policyHash: POLICY_HASH,
+    at: new Date().toISOString(),
+  };
 }
 
 /** A trip.completed payload as dispatch's outbox writes it (driver-trips.service.ts). */
-export function completedEvent(options: { tripId?: string; riderId?: string; driverId?: string; distanceMeters?: number; durationSeconds?: number } = {}) {
+export function completedEvent(
+  options: { tripId?: string; riderId?: string; driverId?: string; distanceMeters?: number; durationSeconds?: number; routeChanged?: boolean } = {},
+) {
   const fares = defaultPolicy.fares;
-  const quote = quoteFare(fares, { jobKind: 'ride', vehicleKind: 'car', distanceMeters: 3000, durationSeconds: 600, localHour: 12 });
-  const fare = finalFare(fares, quote, { distanceMeters: options.distanceMeters ?? 3200, durationSeconds: options.durationSeconds ?? 660 }, { routeChanged: false });
+  const quote = fixtureQuote();
+  const measured = { distanceMeters: options.distanceMeters ?? 3200, durationSeconds: options.durationSeconds ?? 660 };
+  const fare = finalFare(fares, quote, measured, { routeChanged: options.routeChanged ?? false });
   const split = splitFare(fares, fare.total);
   return {
     outboxId: '1',
@@ -54,12 +80,12 @@ export function completedEvent(options: { tripId?: string; riderId?: string; dri
 }
 
 /** A trip.cancelled payload as trips.service.ts writes it; `secondsAfterMatch` null means never matched. */
-export function cancelledEvent(secondsAfterMatch: number | null, options: { tripId?: string } = {}) {
+export function cancelledEvent(secondsAfterMatch: number | null, options: { tripId?: string; riderId?: string } = {}) {
   const at = new Date();
   return {
     outboxId: '2',
     tripId: options.tripId ?? randomUUID(),
-    riderId: randomUUID(),
+    riderId: options.riderId ?? randomUUID(),
     driverId: secondsAfterMatch === null ? null : randomUUID(),
     statusBefore: secondsAfterMatch === null ? 'offered' : 'matched',
     cancelledBy: 'rider',

@@ -6,7 +6,7 @@ import { startTripEventsWorker } from '../src/events/trip-events.worker';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '@coop/platform';
-import { cancelledEvent, completedEvent, ledgerOnFreshDatabase, partsOn } from './ledger-fixtures';
+import { cancelledEvent, completedEvent, ledgerOnFreshDatabase, partsOn, requestedEvent } from './ledger-fixtures';
 
 jest.setTimeout(60_000);
 
@@ -181,5 +181,165 @@ describe('the trip events worker', () => {
     expect(await ledger.journal.find(`trip:${atGrace.tripId}:cancelled`)).toBeUndefined();
     expect(await ledger.journal.find(`trip:${unmatched.tripId}:cancelled`)).toBeUndefined();
     expect((await queue.getJob('c-1'))!.returnvalue).toEqual({ posted: 'nothing', reason: 'no fee is due' });
+  });
+
+  describe('the card hold of a trip (two-phase)', () => {
+    /** Every state row of the trip's hold, oldest first. */
+    async function holdRows(tripId: string): Promise<Array<{ state: string; transaction_id: string }>> {
+      return ledger.db.query(`SELECT state, transaction_id FROM ledger_hold_states WHERE hold_id = $1 ORDER BY (state <> 'pending'), at`, [`trip:${tripId}:hold`]);
+    }
+
+    async function balancesOf(...accounts: string[]) {
+      return Object.fromEntries((await ledger.journal.balances(accounts)).map((b) => [b.accountId, { posted: b.posted, pending: b.pending }]));
+    }
+
+    it('holds the quote plus margin at request, then posts the final fare and releases the rest at completion, once under two workers', async () => {
+      worker(ledger.handler);
+      worker(partsOn(secondDb).handler);
+      const trips = Array.from({ length: 10 }, () => requestedEvent());
+      // Every request twice, as a relay that ran twice would send it.
+      await queue.addBulk([...trips, ...trips].map((data, i) => ({ name: 'trip.requested', data, opts: { jobId: `r-${i}`, attempts: 3 } })));
+      expect(await quiet()).toMatchObject({ completed: 20, failed: 0 });
+      const held = (await ledger.journal.find(`trip:${trips[0]!.tripId}:hold`))!;
+      const heldAmount = held.tx.postings.find((p) => p.accountId === 'payments:clearing')!.amount.amount;
+      // Default policy: 20 % over the quote, rounded half to even.
+      expect(heldAmount).toBe(BigInt(Math.round(Number(trips[0]!.fareAmount) * 1.2)));
+      const rider = `rider:${trips[0]!.riderId}:receivable`;
+      expect(await balancesOf(rider)).toEqual({ [rider]: { posted: 0n, pending: -heldAmount } });
+      expect(await holdRows(trips[0]!.tripId)).toEqual([{ state: 'pending', transaction_id: `trip:${trips[0]!.tripId}:hold` }]);
+
+      const completions = trips.map((t) => completedEvent({ tripId: t.tripId, riderId: t.riderId }));
+      await queue.addBulk([...completions, ...completions].map((data, i) => ({ name: 'trip.completed', data, opts: { jobId: `c-${i}`, attempts: 3 } })));
+      expect(await quiet()).toMatchObject({ completed: 40, failed: 0 });
+      const job = (await queue.getJob('c-0'))!;
+      expect(job.returnvalue).toMatchObject({ transactionId: `trip:${trips[0]!.tripId}:completed`, hold: { transactionId: `trip:${trips[0]!.tripId}:hold:posted` } });
+      const fare = BigInt(completions[0]!.fare.amount);
+      expect(await balancesOf(rider)).toEqual({ [rider]: { posted: 0n, pending: 0n } });
+      for (const t of trips) {
+        expect(await holdRows(t.tripId)).toEqual([
+          { state: 'pending', transaction_id: `trip:${t.tripId}:hold` },
+          { state: 'posted', transaction_id: `trip:${t.tripId}:hold:posted` },
+        ]);
+      }
+      const capture = (await ledger.journal.find(`trip:${trips[0]!.tripId}:hold:posted`))!;
+      expect(capture.tx.postings.filter((p) => p.pending !== true).map((p) => p.amount.amount)).toEqual([fare, -fare]);
+      const totals = await ledger.db.query(`SELECT pending, sum(amount)::text AS total FROM ledger_postings GROUP BY pending ORDER BY pending`);
+      expect(totals.map((r: { total: string }) => r.total)).toEqual(['0', '0']);
+    });
+
+    it('posts the held amount when a changed route costs more, leaving the excess owed by the rider', async () => {
+      worker(ledger.handler);
+      const request = requestedEvent();
+      await queue.add('trip.requested', request, { jobId: 'long-r' });
+      await quiet();
+      const longer = completedEvent({ tripId: request.tripId, riderId: request.riderId, distanceMeters: 12_000, durationSeconds: 1800, routeChanged: true });
+      await queue.add('trip.completed', longer, { jobId: 'long-c' });
+      await quiet();
+      const capture = (await ledger.journal.find(`trip:${request.tripId}:hold:posted`))!;
+      const held = BigInt((capture.tx.metadata.held as { amount: number }).amount);
+      const fare = BigInt(longer.fare.amount);
+      expect(fare).toBeGreaterThan(held);
+      expect(capture.tx.metadata.uncaptured).toEqual({ amount: Number(fare - held), currency: 'CAD' });
+      const rider = `rider:${request.riderId}:receivable`;
+      expect(await balancesOf(rider)).toEqual({ [rider]: { posted: fare - held, pending: 0n } });
+    });
+
+    it('a cancellation voids the hold, or posts only the fee from it when the policy charges one', async () => {
+      worker(ledger.handler);
+      const free = requestedEvent();
+      const charged = requestedEvent();
+      await queue.addBulk([free, charged].map((data, i) => ({ name: 'trip.requested', data, opts: { jobId: `cr-${i}` } })));
+      await quiet();
+      const cancellations = [cancelledEvent(30, { tripId: free.tripId, riderId: free.riderId }), cancelledEvent(600, { tripId: charged.tripId, riderId: charged.riderId })];
+      await queue.addBulk(cancellations.map((data, i) => ({ name: 'trip.cancelled', data, opts: { jobId: `cc-${i}` } })));
+      await quiet();
+      expect((await queue.getJob('cc-0'))!.returnvalue).toEqual({
+        posted: 'nothing',
+        reason: 'no fee is due',
+        hold: { posted: 'new', transactionId: `trip:${free.tripId}:hold:voided` },
+      });
+      expect(await holdRows(free.tripId)).toEqual([
+        { state: 'pending', transaction_id: `trip:${free.tripId}:hold` },
+        { state: 'voided', transaction_id: `trip:${free.tripId}:hold:voided` },
+      ]);
+      const freeRider = `rider:${free.riderId}:receivable`;
+      expect(await balancesOf(freeRider)).toEqual({ [freeRider]: { posted: 0n, pending: 0n } });
+
+      expect((await queue.getJob('cc-1'))!.returnvalue).toMatchObject({ transactionId: `trip:${charged.tripId}:cancelled`, hold: { transactionId: `trip:${charged.tripId}:hold:posted` } });
+      const fee = (await ledger.journal.find(`trip:${charged.tripId}:hold:posted`))!;
+      expect(fee.tx.postings.filter((p) => p.pending !== true).map((p) => p.amount.amount)).toEqual([500n, -500n]);
+      const chargedRider = `rider:${charged.riderId}:receivable`;
+      expect(await balancesOf(chargedRider, 'payments:clearing')).toMatchObject({ [chargedRider]: { posted: 0n, pending: 0n } });
+    });
+
+    it('expires a hold with no outcome; a late completion then posts the fare alone, owed by the rider', async () => {
+      worker(ledger.handler);
+      const request = requestedEvent();
+      await queue.add('trip.requested', request, { jobId: 'x-r' });
+      await quiet();
+      expect(await ledger.expiry.run(60_000)).toBe(0); // placed just now: not expired yet
+      expect(await ledger.expiry.run(0)).toBeGreaterThanOrEqual(1);
+      expect(await ledger.expiry.run(0)).toBe(0);
+      expect(await holdRows(request.tripId)).toEqual([
+        { state: 'pending', transaction_id: `trip:${request.tripId}:hold` },
+        { state: 'voided', transaction_id: `trip:${request.tripId}:hold:expired` },
+      ]);
+      const completion = completedEvent({ tripId: request.tripId, riderId: request.riderId });
+      await queue.add('trip.completed', completion, { jobId: 'x-c' });
+      await quiet();
+      expect((await queue.getJob('x-c'))!.returnvalue).toEqual({
+        posted: 'new',
+        transactionId: `trip:${request.tripId}:completed`,
+        hold: { skipped: 'the hold was voided already' },
+      });
+      const rider = `rider:${request.riderId}:receivable`;
+      expect(await balancesOf(rider)).toEqual({ [rider]: { posted: BigInt(completion.fare.amount), pending: 0n } });
+    });
+
+    it('a completion racing the expiry job resolves the hold once, and the completion is posted either way', async () => {
+      for (let round = 0; round < 5; round++) {
+        const request = requestedEvent();
+        await ledger.handler.handle('trip.requested', request);
+        const completion = completedEvent({ tripId: request.tripId, riderId: request.riderId });
+        const second = partsOn(secondDb);
+        await Promise.all([ledger.handler.handle('trip.completed', completion), second.expiry.run(0)]);
+        const rows = await holdRows(request.tripId);
+        expect(rows).toHaveLength(2);
+        expect(rows[1]!.state).toMatch(/^(posted|voided)$/);
+        expect(await ledger.journal.find(`trip:${request.tripId}:completed`)).toBeDefined();
+      }
+    });
+
+    it('a request that arrives after its trip is settled places no hold', async () => {
+      const request = requestedEvent();
+      await ledger.handler.handle('trip.completed', completedEvent({ tripId: request.tripId, riderId: request.riderId }));
+      expect(await ledger.handler.handle('trip.requested', request)).toEqual({ posted: 'nothing', reason: 'the trip is settled already; no hold' });
+      expect(await ledger.journal.find(`trip:${request.tripId}:hold`)).toBeUndefined();
+    });
+
+    it('a crash after posting a completion and its capture, before the ack, posts neither twice', async () => {
+      const request = requestedEvent();
+      await ledger.handler.handle('trip.requested', request);
+      let crashes = 0;
+      worker({
+        async handle(topic, data) {
+          const outcome = await ledger.handler.handle(topic, data);
+          if (crashes++ === 0) throw new Error('killed before the ack');
+          return outcome;
+        },
+      });
+      await queue.add('trip.completed', completedEvent({ tripId: request.tripId, riderId: request.riderId }), { jobId: 'crash-h', attempts: 3, backoff: { type: 'fixed', delay: 10 } });
+      expect(await quiet()).toMatchObject({ completed: 1, failed: 0 });
+      expect((await queue.getJob('crash-h'))!.returnvalue).toEqual({
+        posted: 'duplicate',
+        transactionId: `trip:${request.tripId}:completed`,
+        hold: { skipped: 'the hold was posted already' },
+      });
+      expect(await holdRows(request.tripId)).toEqual([
+        { state: 'pending', transaction_id: `trip:${request.tripId}:hold` },
+        { state: 'posted', transaction_id: `trip:${request.tripId}:hold:posted` },
+      ]);
+      expect(await count(`SELECT count(*) AS n FROM ledger_transactions WHERE trip_id = $1`, [request.tripId])).toBe(3);
+    });
   });
 });

@@ -13,21 +13,36 @@ describe('the fare ledger end to end', () => {
     await system.stop();
   });
 
-  it("posts a completed trip: the rider's and driver's statements and the trial balance agree to the cent", async () => {
+  it("holds the fare at request and posts it at completion: the rider's and driver's statements and the trial balance agree to the cent", async () => {
     const driver = await system.onlineDriver();
     const rider = await system.member('rider');
-    const { tripId } = await system.requestTrip(rider);
+    const { tripId, quote } = await system.requestTrip(rider);
+    // At request: a pending hold of the quote plus the policy's 20 % margin, nothing posted.
+    await system.untilPosted(`trip:${tripId}:hold`);
+    const held = Math.round(quote.fare.amount * 1.2);
+    const requested = await system.http('GET', '/v1/members/me/statement', { token: rider.token });
+    expect(requested.body.accounts).toEqual([
+      expect.objectContaining({ accountId: `rider:${rider.memberId}:receivable`, closing: { amount: 0, currency: 'CAD' }, pendingClosing: { amount: -held, currency: 'CAD' } }),
+    ]);
+    expect(requested.body.entries).toEqual([
+      expect.objectContaining({ transactionId: `trip:${tripId}:hold`, kind: 'payment.hold', tripId, lines: [{ accountId: `rider:${rider.memberId}:receivable`, amount: { amount: -held, currency: 'CAD' }, pending: true }] }),
+    ]);
+
     const trip = await system.driveTrip(driver, tripId);
     const fare: number = trip.finalFare.amount;
     const split = splitFare(defaultFarePolicy, money(fare, 'CAD'));
     await system.untilPosted(`trip:${tripId}:completed`);
+    await system.untilPosted(`trip:${tripId}:hold:posted`);
 
+    // At completion: the fare is charged to the rider and paid from the hold; the rest of the hold is released.
     const riderStatement = await system.http('GET', '/v1/members/me/statement', { token: rider.token });
     expect(riderStatement.status).toBe(200);
     expect(riderStatement.body.accounts).toEqual([
-      expect.objectContaining({ accountId: `rider:${rider.memberId}:receivable`, closing: { amount: fare, currency: 'CAD' }, normalBalance: 'debit' }),
+      expect.objectContaining({ accountId: `rider:${rider.memberId}:receivable`, closing: { amount: 0, currency: 'CAD' }, pendingClosing: { amount: 0, currency: 'CAD' }, normalBalance: 'debit' }),
     ]);
-    const [entry] = riderStatement.body.entries;
+    const byId = Object.fromEntries(riderStatement.body.entries.map((e: { transactionId: string }) => [e.transactionId, e]));
+    expect(Object.keys(byId).sort()).toEqual([`trip:${tripId}:completed`, `trip:${tripId}:hold`, `trip:${tripId}:hold:posted`]);
+    const entry = byId[`trip:${tripId}:completed`];
     expect(entry).toMatchObject({
       transactionId: `trip:${tripId}:completed`,
       kind: 'trip.completed',
@@ -35,6 +50,14 @@ describe('the fare ledger end to end', () => {
       policyHash: trip.policyHash,
       lines: [{ accountId: `rider:${rider.memberId}:receivable`, amount: { amount: fare, currency: 'CAD' } }],
       details: { fare: { total: { amount: fare, currency: 'CAD' }, distanceMeters: 2600, durationSeconds: 540, rule: 'metered' } },
+    });
+    expect(byId[`trip:${tripId}:hold:posted`]).toMatchObject({
+      kind: 'payment.capture',
+      lines: [
+        { accountId: `rider:${rider.memberId}:receivable`, amount: { amount: held, currency: 'CAD' }, pending: true },
+        { accountId: `rider:${rider.memberId}:receivable`, amount: { amount: -fare, currency: 'CAD' } },
+      ],
+      details: { held: { amount: held, currency: 'CAD' } },
     });
     // The other party is not named in a member's statement.
     expect(JSON.stringify(riderStatement.body)).not.toContain(driver.memberId);
@@ -55,7 +78,8 @@ describe('the fare ledger end to end', () => {
     expect(trial.body.totals).toEqual([{ currency: 'CAD', posted: { amount: 0, currency: 'CAD' }, pending: { amount: 0, currency: 'CAD' }, balanced: true }]);
     const byAccount = Object.fromEntries(trial.body.accounts.map((a: { accountId: string; posted: { amount: number } }) => [a.accountId, a.posted.amount]));
     expect(byAccount).toMatchObject({
-      [`rider:${rider.memberId}:receivable`]: fare,
+      [`rider:${rider.memberId}:receivable`]: 0,
+      'payments:clearing': fare,
       [`driver:${driver.memberId}:payable`]: -Number(split.driver.amount),
       'coop:commission': -Number(split.commission.amount),
     });
@@ -63,7 +87,7 @@ describe('the fare ledger end to end', () => {
     expect(await system.http('GET', '/v1/ledger/trial-balance', { token: rider.token })).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
 
     const reconciliation = await system.http('GET', '/v1/ledger/reconciliation', { token: admin });
-    expect(reconciliation.body).toMatchObject({ transactions: 1, differences: [], invalidEntries: [], totals: [{ currency: 'CAD', posted: '0', pending: '0' }] });
+    expect(reconciliation.body).toMatchObject({ transactions: 3, differences: [], invalidEntries: [], totals: [{ currency: 'CAD', posted: '0', pending: '0' }] });
   });
 
   it('takes a tip after completion once, idempotently, and gives it to the driver in full', async () => {
@@ -120,6 +144,22 @@ describe('the fare ledger end to end', () => {
     expect(await system.http('GET', '/v1/members/me/statement')).toMatchObject({ status: 401 });
   });
 
+  it('voids the hold when the rider cancels before a driver is matched', async () => {
+    const rider = await system.member('rider');
+    const nowhere = area(3); // no driver is online there
+    const { tripId } = await system.requestTrip(rider, nowhere, { lat: nowhere.lat + 0.015, lng: nowhere.lng - 0.01 });
+    await system.untilPosted(`trip:${tripId}:hold`);
+    expect(await system.http('POST', `/v1/trips/${tripId}/cancel`, { token: rider.token, body: {} })).toMatchObject({ status: 200 });
+    await system.untilPosted(`trip:${tripId}:hold:voided`);
+    const statement = await system.http('GET', '/v1/members/me/statement', { token: rider.token });
+    expect(statement.body.accounts).toEqual([expect.objectContaining({ closing: { amount: 0, currency: 'CAD' }, pendingClosing: { amount: 0, currency: 'CAD' } })]);
+    expect(statement.body.entries.map((e: { transactionId: string; kind: string }) => [e.transactionId, e.kind])).toEqual([
+      [`trip:${tripId}:hold`, 'payment.hold'],
+      [`trip:${tripId}:hold:voided`, 'payment.void'],
+    ]);
+    expect(await system.sql(`SELECT 1 FROM ledger_transactions WHERE id = $1`, [`trip:${tripId}:cancelled`])).toEqual([]);
+  });
+
   // Last in the file: it changes the fare policy for every later quote.
   it('charges the cancellation fee per policy when the rider cancels after a match', async () => {
     await system.useFarePolicy({ cancellation: { graceSeconds: 0, commissionApplies: false } });
@@ -132,12 +172,14 @@ describe('the fare ledger end to end', () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect(await system.http('POST', `/v1/trips/${tripId}/cancel`, { token: rider.token, body: {} })).toMatchObject({ status: 200 });
     await system.untilPosted(`trip:${tripId}:cancelled`);
+    await system.untilPosted(`trip:${tripId}:hold:posted`);
 
+    // The fee is charged and paid from the card hold; the rest of the hold is released.
     const riderStatement = await system.http('GET', '/v1/members/me/statement', { token: rider.token });
-    expect(riderStatement.body.accounts).toEqual([expect.objectContaining({ closing: { amount: 500, currency: 'CAD' } })]);
-    expect(riderStatement.body.entries).toEqual([
-      expect.objectContaining({ transactionId: `trip:${tripId}:cancelled`, kind: 'trip.cancelled', tripId, details: expect.objectContaining({ reason: 'charged' }) }),
-    ]);
+    expect(riderStatement.body.accounts).toEqual([expect.objectContaining({ closing: { amount: 0, currency: 'CAD' }, pendingClosing: { amount: 0, currency: 'CAD' } })]);
+    const byId = Object.fromEntries(riderStatement.body.entries.map((e: { transactionId: string }) => [e.transactionId, e]));
+    expect(byId[`trip:${tripId}:cancelled`]).toEqual(expect.objectContaining({ kind: 'trip.cancelled', tripId, details: expect.objectContaining({ reason: 'charged' }) }));
+    expect(byId[`trip:${tripId}:hold:posted`]).toMatchObject({ kind: 'payment.capture', details: { reason: 'cancellation fee', charged: { amount: 500, currency: 'CAD' } } });
     const driverStatement = await system.http('GET', '/v1/members/me/statement', { token: driver.token });
     expect(driverStatement.body.accounts).toEqual([expect.objectContaining({ accountId: `driver:${driver.memberId}:payable`, closing: { amount: -500, currency: 'CAD' } })]);
     const trial = await system.http('GET', '/v1/ledger/trial-balance', { token: await system.token(ADMIN.email, ADMIN.password) });

@@ -140,6 +140,14 @@ export function quoteFare(policy: FarePolicy, request: FareRequest): FareBreakdo
 }
 
 /**
+ * The most a same-route trip can cost: quote + maxOverrunBasisPoints of the quote (rounded
+ * half to even). finalFare caps at it, and the ledger holds it on the rider's card at request.
+ */
+export function fareCap(policy: FarePolicy, quoteTotal: Money): Money {
+  return add(quoteTotal, percentOf(quoteTotal, policy.finalFare.maxOverrunBasisPoints));
+}
+
+/**
  * The final fare at completion. Rule (documented in the README of this lib):
  * 1. Meter the measured distance and duration with the quote's rate card and its locked
  *    time-of-day multiplier.
@@ -170,7 +178,7 @@ export function finalFare(
   if (options.routeChanged) {
     return { ...metered, quoteTotal, cap: null, overrunWaived: zero(policy.currency), rule: 'route-changed' };
   }
-  const cap = add(quoteTotal, percentOf(quoteTotal, policy.finalFare.maxOverrunBasisPoints));
+  const cap = fareCap(policy, quoteTotal);
   if (metered.total.amount <= cap.amount) {
     return { ...metered, quoteTotal, cap, overrunWaived: zero(policy.currency), rule: 'metered' };
   }

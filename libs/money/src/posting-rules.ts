@@ -187,9 +187,10 @@ export function postRefund(input: { id: string; original: JournalTransaction; ri
 
 /**
  * Two-phase, phase one: a card authorization at request. Pending layer only: debit payment
- * clearing, credit the rider's receivable; posted balances do not move.
+ * clearing, credit the rider's receivable; posted balances do not move. `details` (the quote,
+ * the margin held) go into the metadata beside the trip id.
  */
-export function hold(input: { id: string; tripId: string; riderId: string; amount: Money }): JournalTransaction {
+export function hold(input: { id: string; tripId: string; riderId: string; amount: Money; details?: JsonObject }): JournalTransaction {
   assertPositive(input.amount, 'hold');
   return build({
     id: input.id,
@@ -198,7 +199,7 @@ export function hold(input: { id: string; tripId: string; riderId: string; amoun
       debit(accountId({ kind: 'payment-clearing' }), input.amount, true),
       credit(accountId({ kind: 'rider-receivable', memberId: input.riderId }), input.amount, true),
     ],
-    metadata: { tripId: input.tripId },
+    metadata: { ...input.details, tripId: input.tripId },
   });
 }
 
@@ -219,8 +220,9 @@ function release(holdTx: JournalTransaction): Posting[] {
  * Two-phase, post: releases the whole hold and posts `amount` (default: the held amount; at
  * most the held amount, as TigerBeetle allows posting less than pending) from clearing
  * against the rider's receivable. Throws LEDGER.INVALID_PENDING for more than held or zero.
+ * `details` (why, what was not captured) are added to the hold's metadata.
  */
-export function postPending(holdTx: JournalTransaction, newId: string, amount?: Money): JournalTransaction {
+export function postPending(holdTx: JournalTransaction, newId: string, amount?: Money, details?: JsonObject): JournalTransaction {
   const held = heldAmount(holdTx);
   const capture = amount ?? held;
   if (capture.currency !== held.currency || capture.amount <= 0n || capture.amount > held.amount) {
@@ -235,7 +237,7 @@ export function postPending(holdTx: JournalTransaction, newId: string, amount?: 
       debit(accountId({ kind: 'payment-clearing' }), capture),
       credit(rider.accountId, capture),
     ],
-    metadata: { ...holdTx.metadata, held: moneyTreeToJson(held) },
+    metadata: { ...holdTx.metadata, ...details, held: moneyTreeToJson(held) },
     pendingId: holdTx.id,
   });
 }

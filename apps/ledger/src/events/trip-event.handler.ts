@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { JournalTransaction, isMoneyError } from '@coop/money';
+import { JournalTransaction, Money, accountId, isMoneyError, moneyFromJson } from '@coop/money';
+import { AppendResult, LedgerRepository } from '../journal/ledger.repository';
 import { PostingService } from '../journal/posting.service';
 import { FarePolicyReader, UnknownPolicyError } from '../policy/fare-policy.reader';
+import { holdEntry, holdEntryId, holdPostedAtCompletion, holdResolvedAtCancellation } from './hold-postings';
 import { cancelledEntry, completedEntry } from './trip-event-postings';
-import { LEDGER_TOPICS, LedgerTopic, tripCancelledEventSchema, tripCompletedEventSchema } from './trip-event.schemas';
+import {
+  LEDGER_TOPICS,
+  LedgerTopic,
+  TripCancelledEvent,
+  TripCompletedEvent,
+  TripRequestedEvent,
+  tripCancelledEventSchema,
+  tripCompletedEventSchema,
+  tripRequestedEventSchema,
+} from './trip-event.schemas';
 
 /**
  * An event that can never be posted however often it is retried: unknown topic, a payload
@@ -22,51 +33,108 @@ export class BadEventError extends Error {
   }
 }
 
-/** What handling one event did. */
-export type HandleOutcome = { posted: 'new' | 'duplicate'; transactionId: string } | { posted: 'nothing'; reason: string };
+/** One entry an event posted (or found posted already). */
+export interface PostedEntry {
+  posted: 'new' | 'duplicate';
+  transactionId: string;
+}
 
 /**
- * Turns one trip event into at most one journal entry. Safe to run any number of times and
- * in any number of workers at once: the entry id comes from the event (trip-event-postings.ts)
- * and the journal keeps the first append of an id. Passing failures (database down) throw
- * as they are, so the queue retries; permanent ones throw BadEventError.
+ * What handling one event did: the trip's entry (hold, completion, cancellation fee) and, for
+ * an outcome, what happened to the card hold, or nothing when there is nothing to post.
+ */
+export type HandleOutcome =
+  | (PostedEntry & { hold?: PostedEntry | { skipped: string } })
+  | { posted: 'nothing'; reason: string; hold?: PostedEntry | { skipped: string } };
+
+/**
+ * Turns one trip event into its journal entries. Safe to run any number of times and in any
+ * number of workers at once: every entry id comes from the event (trip-event-postings.ts,
+ * hold-postings.ts) and the journal keeps the first append of an id. An outcome and the
+ * resolution of the trip's hold are posted together, atomically. Passing failures (database
+ * down) throw as they are, so the queue retries; permanent ones throw BadEventError.
  */
 @Injectable()
 export class TripEventHandler {
   constructor(
     private readonly postings: PostingService,
     private readonly policies: FarePolicyReader,
+    private readonly journal: LedgerRepository,
   ) {}
 
   async handle(topic: string, data: unknown): Promise<HandleOutcome> {
     if (!LEDGER_TOPICS.includes(topic as LedgerTopic)) throw new BadEventError('UNKNOWN_TOPIC', `unknown topic ${topic}`);
-    let tx: JournalTransaction | null;
     try {
-      tx = await this.entryFor(topic as LedgerTopic, data);
-    } catch (error) {
-      throw permanent(error);
-    }
-    if (tx === null) return { posted: 'nothing', reason: 'no fee is due' };
-    try {
-      const result = await this.postings.post(tx);
-      return { posted: result.outcome, transactionId: tx.id };
+      switch (topic as LedgerTopic) {
+        case 'trip.requested':
+          return await this.requested(parse(tripRequestedEventSchema, data));
+        case 'trip.completed':
+          return await this.completed(parse(tripCompletedEventSchema, data));
+        case 'trip.cancelled':
+          return await this.cancelled(parse(tripCancelledEventSchema, data));
+      }
     } catch (error) {
       throw permanent(error);
     }
   }
 
-  private async entryFor(topic: LedgerTopic, data: unknown): Promise<JournalTransaction | null> {
-    switch (topic) {
-      case 'trip.completed': {
-        const event = parse(tripCompletedEventSchema, data);
-        return completedEntry(event, await this.policies.byHash(event.policyHash));
-      }
-      case 'trip.cancelled': {
-        const event = parse(tripCancelledEventSchema, data);
-        return cancelledEntry(event, await this.policies.byHash(event.policyHash));
-      }
+  /** Holds the quote plus the final-fare margin, unless the trip's outcome is already posted (a late redelivery). */
+  private async requested(event: TripRequestedEvent): Promise<HandleOutcome> {
+    const entry = holdEntry(event, await this.policies.byHash(event.policyHash));
+    if (await this.journal.tripSettled(event.tripId)) {
+      return { posted: 'nothing', reason: 'the trip is settled already; no hold' };
     }
+    const [result] = await this.postings.postTogether([entry]);
+    return posted(result!);
   }
+
+  private async completed(event: TripCompletedEvent): Promise<HandleOutcome> {
+    const entry = completedEntry(event, await this.policies.byHash(event.policyHash));
+    return this.withHold(event.tripId, entry, (holdTx) => holdPostedAtCompletion(holdTx, event.tripId, moneyFromJson(event.fare)));
+  }
+
+  private async cancelled(event: TripCancelledEvent): Promise<HandleOutcome> {
+    const entry = cancelledEntry(event, await this.policies.byHash(event.policyHash));
+    const fee = entry === null ? null : chargedToRider(entry, event.riderId);
+    return this.withHold(event.tripId, entry, (holdTx) => holdResolvedAtCancellation(holdTx, event.tripId, fee));
+  }
+
+  /**
+   * Posts a trip's outcome entry (if any) together with the resolution of its hold (if one is
+   * pending). When another resolution wins the race for the hold (the expiry job), the
+   * outcome entry is posted alone: the hold is not ours to resolve any more.
+   */
+  private async withHold(
+    tripId: string,
+    entry: JournalTransaction | null,
+    resolve: (holdTx: JournalTransaction) => JournalTransaction,
+  ): Promise<HandleOutcome> {
+    const found = await this.journal.holdWithState(holdEntryId(tripId));
+    const resolution = found && found.state === 'pending' ? resolve(found.hold.tx) : undefined;
+    const skipped = found === undefined ? 'no hold was placed' : `the hold was ${found.state} already`;
+    let results: AppendResult[];
+    let holdOutcome: HandleOutcome['hold'];
+    try {
+      results = await this.postings.postTogether([...(entry ? [entry] : []), ...(resolution ? [resolution] : [])]);
+      holdOutcome = resolution ? posted(results[results.length - 1]!) : { skipped };
+    } catch (error) {
+      if (!resolution || !isMoneyError(error) || error.code !== 'LEDGER.INVALID_PENDING') throw error;
+      results = entry ? await this.postings.postTogether([entry]) : [];
+      holdOutcome = { skipped: `the hold was ${(await this.journal.holdState(holdEntryId(tripId))) ?? 'resolved'} already` };
+    }
+    if (!entry) return { posted: 'nothing', reason: 'no fee is due', ...(found ? { hold: holdOutcome } : {}) };
+    return { ...posted(results[0]!), ...(found ? { hold: holdOutcome } : {}) };
+  }
+}
+
+function posted(result: AppendResult): PostedEntry {
+  return { posted: result.outcome, transactionId: result.stored.tx.id };
+}
+
+/** What a fee entry charges the rider (its debit on the rider's receivable). */
+function chargedToRider(entry: JournalTransaction, riderId: string): Money {
+  const line = entry.postings.find((p) => p.accountId === accountId({ kind: 'rider-receivable', memberId: riderId }))!;
+  return line.amount;
 }
 
 function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {

@@ -40,6 +40,26 @@ export const tripCancelledEventSchema = z.object({
 });
 export type TripCancelledEvent = z.infer<typeof tripCancelledEventSchema>;
 
+/**
+ * `trip.requested`: written with the trip at request (trips.service.ts); carries the upfront
+ * quote, on which the ledger places the card hold.
+ */
+export const tripRequestedEventSchema = z.object({
+  outboxId: z.union([z.string(), z.number()]),
+  tripId: idSchema,
+  riderId: idSchema,
+  quoteId: z.string().min(1),
+  kind: z.enum(['ride', 'delivery']),
+  vehicleKind: z.enum(['car', 'bike', 'cargo_bike', 'van']),
+  /** The quote in integer minor units, as a decimal string (bigint-safe). */
+  fareAmount: z.string().regex(/^(0|[1-9][0-9]{0,17})$/, 'must be integer minor units'),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  policyVersion: z.number().int(),
+  policyHash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: isoTime,
+});
+export type TripRequestedEvent = z.infer<typeof tripRequestedEventSchema>;
+
 /** The topics (BullMQ job names) the ledger knows. */
-export const LEDGER_TOPICS = ['trip.completed', 'trip.cancelled'] as const;
+export const LEDGER_TOPICS = ['trip.requested', 'trip.completed', 'trip.cancelled'] as const;
 export type LedgerTopic = (typeof LEDGER_TOPICS)[number];

@@ -19,6 +19,9 @@ export interface StoredTransaction {
   postedAt: Date;
 }
 
+/** A two-phase hold's state: pending until exactly one posting or void. */
+export type HoldState = 'pending' | 'posted' | 'voided';
+
 /** The outcome of an append: TigerBeetle's `ok` (new) or `exists` (duplicate, the original returned). */
 export interface AppendResult {
   outcome: 'new' | 'duplicate';
@@ -43,11 +46,21 @@ interface BalanceRow {
   pending: string;
 }
 
-const SELECT_TRANSACTION = `
-  SELECT t.id, t.kind, t.metadata, t.reverses, t.pending_id, t.seq, t.posted_at,
+/** Transactions with their postings in order; `extra` adds leading columns. */
+function selectTransactions(extra = ''): string {
+  return `
+  SELECT ${extra} t.id, t.kind, t.metadata, t.reverses, t.pending_id, t.seq, t.posted_at,
          json_agg(json_build_object('accountId', p.account_id, 'currency', p.currency,
                   'amount', p.amount::text, 'pending', p.pending) ORDER BY p.index) AS postings
     FROM ledger_transactions t JOIN ledger_postings p ON p.transaction_id = t.id`;
+}
+
+const SELECT_TRANSACTION = selectTransactions();
+
+/** A hold with its state: a resolution row wins over the pending one. */
+const SELECT_HOLD = selectTransactions(
+  `(SELECT s.state FROM ledger_hold_states s WHERE s.hold_id = t.id ORDER BY (s.state = 'pending') LIMIT 1) AS hold_state,`,
+);
 
 function toStored(row: TransactionRow): StoredTransaction {
   return {
@@ -246,12 +259,45 @@ export class LedgerRepository {
   }
 
   /** The state of a two-phase hold: pending, posted or voided (undefined when no such hold). */
-  async holdState(holdId: string): Promise<'pending' | 'posted' | 'voided' | undefined> {
-    const rows: Array<{ state: 'pending' | 'posted' | 'voided' }> = await this.db.query(
+  async holdState(holdId: string): Promise<HoldState | undefined> {
+    const rows: Array<{ state: HoldState }> = await this.db.query(
       `SELECT state FROM ledger_hold_states WHERE hold_id = $1 ORDER BY (state = 'pending') LIMIT 1`,
       [holdId],
     );
     return rows[0]?.state;
+  }
+
+  /** A hold entry with its state, in one read (undefined when there is no such hold). */
+  async holdWithState(holdId: string): Promise<{ hold: StoredTransaction; state: HoldState } | undefined> {
+    const rows: Array<TransactionRow & { hold_state: HoldState }> = await this.db.query(
+      `${SELECT_HOLD} WHERE t.id = $1 AND t.kind = 'payment.hold' GROUP BY t.id`,
+      [holdId],
+    );
+    return rows[0] && { hold: toStored(rows[0]), state: rows[0].hold_state };
+  }
+
+  /** True when the trip's completion or cancellation fee is in the journal. */
+  async tripSettled(tripId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM ledger_transactions WHERE trip_id = $1 AND kind IN ('trip.completed', 'trip.cancelled') LIMIT 1`,
+      [tripId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Holds still pending that were placed before `cutoff`, oldest first. */
+  async holdsPendingSince(cutoff: Date, limit: number): Promise<StoredTransaction[]> {
+    const rows: TransactionRow[] = await this.db.query(
+      `${SELECT_TRANSACTION}
+        WHERE t.id IN (
+          SELECT h.hold_id FROM ledger_hold_states h
+           WHERE h.state = 'pending' AND h.at < $1
+             AND NOT EXISTS (SELECT 1 FROM ledger_hold_states r WHERE r.hold_id = h.hold_id AND r.state <> 'pending')
+           ORDER BY h.at LIMIT $2)
+        GROUP BY t.id ORDER BY t.seq`,
+      [cutoff, limit],
+    );
+    return rows.map(toStored);
   }
 
   /** Balance of every account (or of the given accounts), summed from the postings now. */

@@ -42,7 +42,7 @@ export interface Statement {
   truncated: boolean;
 }
 
-const DETAIL_KEYS = ['fare', 'split', 'reason', 'completedAt', 'held', 'reversedKind'] as const;
+const DETAIL_KEYS = ['fare', 'split', 'reason', 'completedAt', 'quote', 'held', 'charged', 'uncaptured', 'reversedKind'] as const;
 
 /**
  * Builds a member's statement from balances before `from` and before `to` (both summed by the
