@@ -8,6 +8,7 @@ import { showAuditList } from './views/audit-list';
 import { showDecision } from './views/decision';
 import { showFairness } from './views/fairness';
 import { showGovernance } from './views/governance';
+import { checkLogOnLoad } from './views/log-banner';
 
 /** Cleanup of the view on screen (a socket to close), run before the next one is drawn. */
 let leave: (() => void) | void;
@@ -58,3 +59,5 @@ async function route(): Promise<void> {
 
 window.addEventListener('hashchange', () => void route());
 void route();
+// Every visit first checks that the signed log only grew since this browser last saw it.
+void checkLogOnLoad();

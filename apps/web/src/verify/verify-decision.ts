@@ -1,13 +1,17 @@
 /**
  * The Verify button: checks one leaf against the log as tools/verify-log does, in the browser.
- * Trusts nothing the server says: the leaf hash is recomputed from the RFC 8785 bytes of the
- * leaf as shown, the proof must lead to the root in the checkpoint, and the checkpoint must be
- * signed by the log's key.
+ * Trusts nothing the server says: the checkpoint must be signed by the log's key and extend the
+ * last one this browser saw, the leaf hash is recomputed from the RFC 8785 bytes of the leaf as
+ * shown, and the inclusion proof must lead to the checkpoint's root.
  */
 import { canonicalBytes } from '@coop/canonical-json';
 import { bytesEqual, fromBase64, toBase64 } from './bytes';
-import { CheckpointJson, PublicKeyJson, verifyCheckpoint } from './checkpoint';
+import { parseCheckpointBody } from './checkpoint';
+import { Fetch, LogGrowth, checkLogGrowth } from './log-growth';
 import { hashLeaf, rootFromInclusionProof } from './merkle';
+import { KeyValueStore } from './seen-checkpoint';
+
+export type { Fetch } from './log-growth';
 
 /** One line of the result, for the page. */
 export interface VerifyStep {
@@ -28,21 +32,37 @@ interface InclusionJson {
   proof: string[];
 }
 
-/** How the verifier reads the API (the page's fetch wrapper; a stub in tests). */
-export type Fetch = <T>(path: string) => Promise<T>;
+/** The consistency step in words (the same sentence as the page's banner). */
+export function growthInWords(growth: Exclude<LogGrowth, { status: 'unsigned' }>): string {
+  switch (growth.status) {
+    case 'first':
+      return `this browser had seen no checkpoint of this log before; it remembers this one (${growth.current.treeSize} entries)`;
+    case 'consistent':
+      return `consistent with the checkpoint you saw at size ${growth.seen.treeSize} (RFC 9162 section 2.1.4.2)`;
+    case 'inconsistent':
+      return `not consistent with the checkpoint you saw at size ${growth.seen.treeSize}: ${growth.reason}`;
+  }
+}
 
-export async function verifyDecision(fetchJson: Fetch, index: number, leaf: object, servedLeafHash: string): Promise<VerifyResult> {
+export interface VerifyOutcome extends VerifyResult {
+  /** The log check done on the way, for the page's banner. */
+  growth: LogGrowth;
+}
+
+export async function verifyDecision(fetchJson: Fetch, store: KeyValueStore, index: number, leaf: object, servedLeafHash: string): Promise<VerifyOutcome> {
   const steps: VerifyStep[] = [];
-  const done = () => ({ ok: steps.every((s) => s.ok), steps });
-
-  const [checkpoint, key] = await Promise.all([fetchJson<CheckpointJson>('/v1/audit/checkpoint'), fetchJson<PublicKeyJson>('/v1/audit/public-key')]);
-  const signed = await verifyCheckpoint(checkpoint, key);
+  const growth = await checkLogGrowth(fetchJson, store);
+  const done = () => ({ ok: steps.every((s) => s.ok), steps, growth });
+  const checkpoint = growth.current;
   steps.push({
     what: 'Checkpoint signature',
-    ok: signed.ok,
-    detail: signed.ok ? `signed by key ${checkpoint.keyId} for a log of ${checkpoint.treeSize} entries` : signed.reason,
+    ok: growth.status !== 'unsigned',
+    detail: growth.status === 'unsigned' ? growth.reason : `signed by key ${checkpoint.keyId} for a log of ${checkpoint.treeSize} entries`,
   });
-  if (!signed.ok) return done();
+  if (growth.status === 'unsigned') return done();
+  steps.push({ what: 'Log only grew', ok: growth.status !== 'inconsistent', detail: growthInWords(growth) });
+  // verifyCheckpoint checked that these fields are the signed ones.
+  const signed = { body: parseCheckpointBody(checkpoint.body) };
 
   const leafHash = await hashLeaf(canonicalBytes(leaf));
   const sameHash = toBase64(leafHash) === servedLeafHash;

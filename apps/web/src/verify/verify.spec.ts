@@ -61,11 +61,15 @@ describe('in-browser verifier', () => {
       '/v1/audit/decisions/1/proof?treeSize=3': { index: 1, treeSize: 3, leafHash: toBase64(leaves[1]), proof: tree.path(1, 3).map(toBase64) },
     };
     const fetchJson = async <T>(path: string) => answers[path] as T;
-    const good = await verifyDecision(fetchJson, 1, docs[1], toBase64(leaves[1]));
-    expect(good.steps.map((s) => [s.what, s.ok])).toEqual([['Checkpoint signature', true], ['Leaf hash', true], ['Inclusion proof', true]]);
+    const storage = new Map<string, string>();
+    const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) };
+    const good = await verifyDecision(fetchJson, store, 1, docs[1], toBase64(leaves[1]));
+    expect(good.steps.map((s) => [s.what, s.ok])).toEqual([['Checkpoint signature', true], ['Log only grew', true], ['Leaf hash', true], ['Inclusion proof', true]]);
     expect(good.ok).toBe(true);
+    expect(good.growth.status).toBe('first');
 
-    const tampered = await verifyDecision(fetchJson, 1, { ...docs[1], record: { choice: { score: 8 } } }, toBase64(leaves[1]));
+    const tampered = await verifyDecision(fetchJson, store, 1, { ...docs[1], record: { choice: { score: 8 } } }, toBase64(leaves[1]));
+    expect(tampered.growth.status).toBe('consistent');
     expect(tampered.ok).toBe(false);
     expect(tampered.steps.filter((s) => !s.ok).map((s) => s.what)).toEqual(['Leaf hash', 'Inclusion proof']);
   });

@@ -4,6 +4,7 @@ import { decisionAt } from '../audit/decisions-source';
 import { explain, ordinal, reasonInWords, termInWords } from '../audit/explain';
 import { DecisionEntry, Evaluation, chosenFor, evaluationsOf } from '../audit/leaf-types';
 import { verifyDecision } from '../verify/verify-decision';
+import { showLogGrowth } from './log-banner';
 
 function candidatesTable(evaluation: Evaluation, chosen: string | null, viewer: string | undefined) {
   const terms = Object.keys(evaluation.candidates[0]?.terms ?? {});
@@ -43,7 +44,7 @@ function evaluationSection(entry: DecisionEntry, evaluation: Evaluation) {
     'section',
     { class: 'card' },
     h('h2', {}, `Request ${evaluation.request.requestId} (${evaluation.request.kind})`),
-    h('p', { class: 'plain', id: 'plain-words' }, explain(evaluation, chosen, viewer)),
+    h('p', { class: 'plain', 'data-request': evaluation.request.requestId }, explain(evaluation, chosen, viewer, record.mode === 'batch' ? record.assignment : undefined)),
     h('p', { class: 'muted' }, `Pickup in cell ${evaluation.search.pickupCell}; ${evaluation.search.ringsSearched} ring(s) searched.`),
     evaluation.candidates.length ? candidatesTable(evaluation, chosen, viewer) : h('p', {}, 'No eligible candidate.'),
     h('h3', {}, 'Left out'),
@@ -59,8 +60,9 @@ function verifyPanel(entry: DecisionEntry) {
   button.addEventListener('click', () => {
     button.disabled = true;
     replace(result, h('p', {}, 'Verifying…'));
-    verifyDecision((path) => api(path), entry.index, entry.leaf!, entry.leafHash)
+    verifyDecision((path) => api(path), localStorage, entry.index, entry.leaf!, entry.leafHash)
       .then((outcome) => {
+        showLogGrowth(outcome.growth);
         replace(
           result,
           h('p', { class: outcome.ok ? 'pass' : 'fail', 'data-ok': String(outcome.ok) }, outcome.ok ? '✓ Verified: this decision is in the signed log, unchanged.' : '✗ Verification failed: what is shown is not what the log committed to.'),
@@ -75,7 +77,7 @@ function verifyPanel(entry: DecisionEntry) {
     'section',
     { class: 'card' },
     h('h2', {}, 'Check it yourself'),
-    h('p', {}, 'Your browser recomputes this entry\'s hash, checks the inclusion proof against the latest signed checkpoint, and checks the checkpoint\'s signature. Nothing the server says is trusted.'),
+    h('p', {}, 'Your browser checks the latest signed checkpoint\'s signature and that the log only grew since you last looked, recomputes this entry\'s hash, and checks its inclusion proof against that checkpoint. Nothing the server says is trusted.'),
     button,
     result,
   );
