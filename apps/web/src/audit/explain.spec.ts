@@ -34,6 +34,39 @@ describe('a decision in plain words', () => {
     expect(explain(evaluation([]), null)).toBe('Nobody got an offer: no eligible driver was found; 0 drivers were left out.');
   });
 
+  describe('in a batch, where requests are assigned together', () => {
+    // Request m-trip ranks m-a, m-b, m-c; the batch gave m-a the other request m-other.
+    const batch = [
+      { requestId: 'm-other', driverId: 'm-a' },
+      { requestId: 'm-trip', driverId: 'm-b' },
+    ];
+
+    it('tells the driver who got the offer from 2nd place that the 1st got another request', () => {
+      expect(explain(ranked, 'm-b', 'm-b', batch)).toBe('You got the offer: you were 2nd of 3 with a score of 800; 1 driver ranked above you got other requests of the same batch.');
+    });
+
+    it('tells a driver ranked higher that the batch gave them another request, naming it', () => {
+      expect(explain(ranked, 'm-b', 'm-a', batch)).toBe(
+        'You were 1st of 3 for this request, but the batch gave you request m-other instead (a batch assigns all its waiting requests together: the most requests served, then the best total score).',
+      );
+    });
+
+    it('tells a runner-up why others were ahead, as in immediate mode, and an excluded driver the reason', () => {
+      expect(explain(ranked, 'm-b', 'm-c', batch)).toBe('You were 3rd of 3: 2 drivers had a shorter pickup ETA.');
+      expect(explain(ranked, 'm-b', 'm-d', batch)).toBe('You were not scored: you had not sent a location recently enough.');
+    });
+
+    it('does not call the chosen driver the best when the batch passed over better-ranked ones', () => {
+      expect(explain(ranked, 'm-b', undefined, batch)).toBe(
+        'The offer went to m-b, ranked 2nd of 3 (a batch assigns all its waiting requests together: the most requests served, then the best total score); 1 driver was left out.',
+      );
+      const allTaken = evaluation([candidate('m-a', 60, 900)]);
+      expect(explain(allTaken, null, undefined, [{ requestId: 'm-other', driverId: 'm-a' }, { requestId: 'm-trip', driverId: null }])).toBe(
+        'Nobody got an offer: every candidate got another request of the same batch; 0 drivers were left out.',
+      );
+    });
+  });
+
   it('writes English ordinals', () => {
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th']);
   });

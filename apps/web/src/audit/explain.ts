@@ -51,22 +51,52 @@ function whyAhead(above: readonly Candidate[], me: Candidate): string {
     : `${plural(above.length, 'driver', 'drivers')} scored higher or won the tie-break`;
 }
 
+/** A batch decision's assignment: who got which request in the same window. */
+export interface BatchAssignmentView {
+  requestId: string;
+  driverId: string | null;
+}
+
+const BATCH_RULE_IN_WORDS = 'a batch assigns all its waiting requests together: the most requests served, then the best total score';
+
 /**
  * One request's outcome in words, from the point of view of `viewer` (a driver's pseudonym
- * for the period) when they were part of it, else from the outside.
+ * for the period) when they were part of it, else from the outside. In a batch decision
+ * (`batch` given) the offer need not go to the best-ranked candidate of this request: drivers
+ * ranked higher may have been given other requests of the same window.
  */
-export function explain(evaluation: Evaluation, chosen: string | null, viewer?: string): string {
+export function explain(evaluation: Evaluation, chosen: string | null, viewer?: string, batch?: readonly BatchAssignmentView[]): string {
   const { candidates, exclusions } = evaluation;
-  const mine = viewer ? candidates.findIndex((c) => c.driverId === viewer) : -1;
-  if (viewer && mine >= 0) {
-    if (chosen === viewer) return `You got the offer: you were 1st of ${candidates.length} with a score of ${candidates[mine].score}.`;
-    const rank = mine + 1;
-    return `You were ${ordinal(rank)} of ${candidates.length}: ${whyAhead(candidates.slice(0, mine), candidates[mine])}.`;
+  const requestOf = new Map((batch ?? []).flatMap((a) => (a.driverId && a.requestId !== evaluation.request.requestId ? [[a.driverId, a.requestId] as const] : [])));
+  const rankOf = (driverId: string) => candidates.findIndex((c) => c.driverId === driverId) + 1;
+  const givenElsewhere = (above: readonly Candidate[]) => above.filter((c) => requestOf.has(c.driverId)).length;
+
+  const mine = viewer ? rankOf(viewer) : 0;
+  if (viewer && mine > 0) {
+    const me = candidates[mine - 1];
+    const above = candidates.slice(0, mine - 1);
+    const place = `${ordinal(mine)} of ${candidates.length}`;
+    if (chosen === viewer) {
+      const elsewhere = givenElsewhere(above);
+      return elsewhere > 0
+        ? `You got the offer: you were ${place} with a score of ${me.score}; ${plural(elsewhere, 'driver', 'drivers')} ranked above you got other requests of the same batch.`
+        : `You got the offer: you were ${place} with a score of ${me.score}.`;
+    }
+    const other = requestOf.get(viewer);
+    if (other) return `You were ${place} for this request, but the batch gave you request ${other} instead (${BATCH_RULE_IN_WORDS}).`;
+    return `You were ${place}: ${whyAhead(above, me)}.`;
   }
   const excluded = viewer ? exclusions.find((e) => e.driverId === viewer) : undefined;
   if (excluded) return `You were not scored: you ${reasonInWords(excluded.reason)}.`;
-  const outside = chosen
-    ? `The offer went to ${chosen}, the best of ${plural(candidates.length, 'candidate', 'candidates')}`
-    : `Nobody got an offer: ${candidates.length === 0 ? 'no eligible driver was found' : 'no candidate was assigned'}`;
-  return `${outside}; ${plural(exclusions.length, 'driver was', 'drivers were')} left out.`;
+  const leftOut = `${plural(exclusions.length, 'driver was', 'drivers were')} left out`;
+  if (!chosen) {
+    if (candidates.length === 0) return `Nobody got an offer: no eligible driver was found; ${leftOut}.`;
+    const why = batch && givenElsewhere(candidates) === candidates.length ? 'every candidate got another request of the same batch' : 'no candidate was assigned';
+    return `Nobody got an offer: ${why}; ${leftOut}.`;
+  }
+  const rank = rankOf(chosen);
+  if (rank > 1 && batch) {
+    return `The offer went to ${chosen}, ranked ${ordinal(rank)} of ${candidates.length} (${BATCH_RULE_IN_WORDS}); ${leftOut}.`;
+  }
+  return `The offer went to ${chosen}, the best of ${plural(candidates.length, 'candidate', 'candidates')}; ${leftOut}.`;
 }
