@@ -1,24 +1,7 @@
 import { api } from '../api';
-import { Bar, barChart, histogram } from '../charts';
+import { barChart, lineChart } from '../charts';
 import { h, replace } from '../dom';
-
-/** GET /v1/audit/fairness */
-interface FairnessReport {
-  period: string;
-  decisions: number;
-  drivers: { pseudonym: string; offers: number; candidacies: number; exclusions: Record<string, number>; earnedMinor: number; onlineSeconds: number; earningsPerHourMinor: number | null }[];
-  offersGini: number;
-  earningsPerHourGini: number;
-  /** Trip outcomes from the trips table (newer servers): reported, not verifiable from the log. */
-  outcomes?: {
-    requested: number;
-    matched: number;
-    completed: number;
-    waitSeconds: { median: number; p90: number; max: number } | null;
-    drivers: { pseudonym: string; trips: number; completed: number }[];
-    tripsGini: number;
-  };
-}
+import { FairnessReport, earningsPerHourBands, giniOverTime, offersPerDriver, previousPeriods } from '../fairness/fairness-figures';
 
 function outcomesSection(o: NonNullable<FairnessReport['outcomes']>) {
   const wait = o.waitSeconds;
@@ -39,26 +22,16 @@ function outcomesSection(o: NonNullable<FairnessReport['outcomes']>) {
   );
 }
 
-/** The last `n` monthly periods, oldest first, ending with `period` (YYYY-MM). */
-export function previousMonths(period: string, n: number): string[] {
-  const [year, month] = period.split('-').map(Number);
-  return Array.from({ length: n }, (_, i) => {
-    const d = new Date(Date.UTC(year, month - 1 - (n - 1 - i), 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  });
-}
-
-const dollars = (minor: number) => `$${(minor / 100).toFixed(0)}`;
-
 /** The fairness report as charts: offers per driver, earnings per hour, Gini over time. */
 export async function showFairness(main: HTMLElement): Promise<void> {
   const report = await api<FairnessReport>('/v1/audit/fairness');
-  const months = /^\d{4}-\d{2}$/.test(report.period) ? previousMonths(report.period, 6) : [report.period];
-  const history = await Promise.all(months.map((p) => (p === report.period ? report : api<FairnessReport>(`/v1/audit/fairness?period=${p}`).catch(() => undefined))));
+  const periods = previousPeriods(report.period, 6);
+  // Earlier periods: a failure leaves a gap in the chart, not an error page.
+  const history = await Promise.all(periods.map((p) => (p === report.period ? report : api<FairnessReport>(`/v1/audit/fairness?period=${p}`).catch(() => undefined))));
 
-  const offers: Bar[] = [...report.drivers].sort((a, b) => b.offers - a.offers).slice(0, 20).map((d) => ({ label: d.pseudonym, value: d.offers }));
-  const perHour = report.drivers.flatMap((d) => (d.earningsPerHourMinor === null ? [] : [d.earningsPerHourMinor]));
-  const gini: Bar[] = history.flatMap((r, i) => (r && r.decisions > 0 ? [{ label: months[i], value: r.offersGini }] : []));
+  const offers = offersPerDriver(report);
+  const bands = earningsPerHourBands(report);
+  const gini = giniOverTime(history);
 
   replace(
     main,
@@ -72,9 +45,13 @@ export async function showFairness(main: HTMLElement): Promise<void> {
       h('div', { class: 'figure' }, h('dt', {}, 'Gini of earnings per hour'), h('dd', {}, report.earningsPerHourGini.toFixed(3))),
     ),
     h('p', { class: 'muted' }, 'Computed from the public log only; a Gini of 0 means perfectly equal, 1 means one driver has everything. Drivers are pseudonyms for this period.'),
-    offers.length ? barChart('Offers per driver (top 20)', offers) : h('p', {}, 'No offers in this period yet.'),
-    perHour.length ? barChart('Earnings per online hour: drivers per band', histogram(perHour, 1000).map((b) => ({ ...b, label: b.label.split('–').map((x) => dollars(Number(x))).join('–') }))) : h('p', {}, 'No driver has enough online time for earnings per hour yet.'),
-    gini.length ? barChart('Gini of offers by month', gini, (n) => n.toFixed(2)) : null,
+    offers.length
+      ? barChart(offers.length < report.drivers.length ? `Offers per driver (top ${offers.length} of ${report.drivers.length})` : 'Offers per driver', offers, { id: 'chart-offers', columns: ['Driver', 'Offers'] })
+      : h('p', {}, 'No offers in this period yet.'),
+    bands.length
+      ? barChart('Earnings per online hour: drivers per band', bands, { id: 'chart-earnings', columns: ['Earnings per hour', 'Drivers'] })
+      : h('p', { id: 'chart-earnings' }, 'No driver has enough online time for earnings per hour yet.'),
+    gini.length ? lineChart(`Gini over time (${periods[0]} to ${periods[periods.length - 1]})`, periods, gini, { id: 'chart-gini' }) : null,
     report.outcomes ? outcomesSection(report.outcomes) : null,
   );
 }
