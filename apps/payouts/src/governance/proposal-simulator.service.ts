@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PolicyDocument } from '@coop/policy';
-import { SimulationComparison, compareProposal } from '@coop/simulation';
+import type { SimulationComparison } from '@coop/simulation';
+import { compareInThread } from './simulation-in-thread';
 import { SimulationReport, SimulationsRepository } from './simulations.repository';
 
 /**
@@ -17,7 +18,7 @@ export class ProposalSimulator {
     const inputs = await this.simulations.inputs(proposalId);
     if (!inputs) return 'missing';
     if (inputs.status !== 'pending') return 'done';
-    const { inForce, proposed, ...rest } = this.compare(inputs.base.document, inputs.proposed.document);
+    const { inForce, proposed, ...rest } = await this.compare(inputs.base.document, inputs.proposed.document);
     const report: SimulationReport = {
       ...rest,
       inForce: { version: inputs.base.version, hash: inputs.base.hash, figures: inForce },
@@ -26,12 +27,8 @@ export class ProposalSimulator {
     return (await this.simulations.storeReady(proposalId, report)) ? 'stored' : 'done';
   }
 
-  /**
-   * The simulation itself: CPU-bound and synchronous (about 1.5 s for both policies on this
-   * machine), so it holds this process's event loop that long. Proposals are rare; a
-   * sandboxed BullMQ processor would move it off the loop (not done yet).
-   */
-  compare(inForce: PolicyDocument, proposed: PolicyDocument): SimulationComparison {
-    return compareProposal(inForce, proposed);
+  /** The simulation itself, in a worker thread (seconds of CPU that would otherwise hold this process's event loop). */
+  compare(inForce: PolicyDocument, proposed: PolicyDocument): Promise<SimulationComparison> {
+    return compareInThread(inForce, proposed);
   }
 }
