@@ -30,6 +30,11 @@ export const statementQuerySchema = z
     path: ['from'],
   });
 
+/** TigerBeetle's four account totals, each >= 0; pending = holds not yet posted or voided. */
+const totalsSchema = z
+  .object({ debitsPosted: moneySchema, creditsPosted: moneySchema, debitsPending: moneySchema, creditsPending: moneySchema })
+  .describe("TigerBeetle's account totals (each >= 0): pending counts only holds not yet posted or voided");
+
 const lineSchema = z.object({ accountId: z.string(), amount: moneySchema, pending: z.literal(true).optional() });
 
 export const statementSchema = z.object({
@@ -44,6 +49,7 @@ export const statementSchema = z.object({
       opening: moneySchema,
       closing: moneySchema,
       pendingClosing: moneySchema,
+      totals: totalsSchema.describe('At `to`'),
     }),
   ),
   entries: z.array(
@@ -64,7 +70,14 @@ export const statementSchema = z.object({
 export const trialBalanceSchema = z.object({
   asOf: isoTimeSchema,
   accounts: z.array(
-    z.object({ accountId: z.string(), kind: z.string(), normalBalance: z.enum(['debit', 'credit']), posted: moneySchema, pending: moneySchema }),
+    z.object({
+      accountId: z.string(),
+      kind: z.string(),
+      normalBalance: z.enum(['debit', 'credit']),
+      posted: moneySchema,
+      pending: moneySchema,
+      totals: totalsSchema,
+    }),
   ),
   totals: z.array(z.object({ currency: z.string(), posted: moneySchema, pending: moneySchema, balanced: z.boolean() })),
 });

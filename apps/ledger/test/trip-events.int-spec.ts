@@ -206,6 +206,10 @@ describe('the trip events worker', () => {
       expect(heldAmount).toBe(BigInt(Math.round(Number(trips[0]!.fareAmount) * 1.2)));
       const rider = `rider:${trips[0]!.riderId}:receivable`;
       expect(await balancesOf(rider)).toEqual({ [rider]: { posted: 0n, pending: -heldAmount } });
+      // TigerBeetle's totals: the hold is a pending credit of the rider, a pending debit of clearing.
+      const [clearingHeld, riderHeld] = await ledger.journal.balances(['payments:clearing', rider]);
+      expect(riderHeld).toMatchObject({ debitsPending: 0n, creditsPending: heldAmount, debitsPosted: 0n, creditsPosted: 0n });
+      expect(clearingHeld!.debitsPending).toBeGreaterThanOrEqual(heldAmount * BigInt(trips.length));
       expect(await holdRows(trips[0]!.tripId)).toEqual([{ state: 'pending', transaction_id: `trip:${trips[0]!.tripId}:hold` }]);
 
       const completions = trips.map((t) => completedEvent({ tripId: t.tripId, riderId: t.riderId }));
@@ -215,6 +219,8 @@ describe('the trip events worker', () => {
       expect(job.returnvalue).toMatchObject({ transactionId: `trip:${trips[0]!.tripId}:completed`, hold: { transactionId: `trip:${trips[0]!.tripId}:hold:posted` } });
       const fare = BigInt(completions[0]!.fare.amount);
       expect(await balancesOf(rider)).toEqual({ [rider]: { posted: 0n, pending: 0n } });
+      // Posted: the fare debited by the completion, credited by the capture; nothing pending any more.
+      expect((await ledger.journal.balances([rider]))[0]).toMatchObject({ debitsPosted: fare, creditsPosted: fare, debitsPending: 0n, creditsPending: 0n });
       for (const t of trips) {
         expect(await holdRows(t.tripId)).toEqual([
           { state: 'pending', transaction_id: `trip:${t.tripId}:hold` },

@@ -44,7 +44,36 @@ interface BalanceRow {
   currency: string;
   posted: string;
   pending: string;
+  debits_posted: string;
+  credits_posted: string;
+  debits_pending: string;
+  credits_pending: string;
 }
+
+/**
+ * An account's net balances and TigerBeetle's four totals (each >= 0): debits and credits
+ * posted, and debits and credits pending, i.e. of holds not yet posted or voided.
+ */
+export interface AccountTotals extends AccountBalance {
+  debitsPosted: bigint;
+  creditsPosted: bigint;
+  debitsPending: bigint;
+  creditsPending: bigint;
+}
+
+/**
+ * The sums behind AccountTotals, over postings `p` joined to their transactions `t`. A
+ * pending line is a hold's own (kind payment.hold) or the release of one (a capture's or
+ * void's exact negation of it), so a hold's debit counts in debits_pending until its release
+ * takes it out again: what remains is the debits of holds still pending.
+ */
+const TOTALS = `
+  coalesce(sum(p.amount) FILTER (WHERE NOT p.pending), 0)::text AS posted,
+  coalesce(sum(p.amount) FILTER (WHERE p.pending), 0)::text AS pending,
+  coalesce(sum(p.amount) FILTER (WHERE NOT p.pending AND p.amount > 0), 0)::text AS debits_posted,
+  coalesce(-sum(p.amount) FILTER (WHERE NOT p.pending AND p.amount < 0), 0)::text AS credits_posted,
+  coalesce(sum(p.amount) FILTER (WHERE p.pending AND (t.kind = 'payment.hold') = (p.amount > 0)), 0)::text AS debits_pending,
+  coalesce(-sum(p.amount) FILTER (WHERE p.pending AND (t.kind = 'payment.hold') = (p.amount < 0)), 0)::text AS credits_pending`;
 
 /** Transactions with their postings in order; `extra` adds leading columns. */
 function selectTransactions(extra = ''): string {
@@ -81,8 +110,17 @@ function toStored(row: TransactionRow): StoredTransaction {
   };
 }
 
-function toBalance(row: BalanceRow): AccountBalance {
-  return { accountId: row.account_id, currency: row.currency.trim(), posted: BigInt(row.posted), pending: BigInt(row.pending) };
+function toBalance(row: BalanceRow): AccountTotals {
+  return {
+    accountId: row.account_id,
+    currency: row.currency.trim(),
+    posted: BigInt(row.posted),
+    pending: BigInt(row.pending),
+    debitsPosted: BigInt(row.debits_posted),
+    creditsPosted: BigInt(row.credits_posted),
+    debitsPending: BigInt(row.debits_pending),
+    creditsPending: BigInt(row.credits_pending),
+  };
 }
 
 /**
@@ -301,14 +339,12 @@ export class LedgerRepository {
   }
 
   /** Balance of every account (or of the given accounts), summed from the postings now. */
-  async balances(accountIds?: readonly string[], m: EntityManager = this.db.manager): Promise<AccountBalance[]> {
+  async balances(accountIds?: readonly string[], m: EntityManager = this.db.manager): Promise<AccountTotals[]> {
     const rows: BalanceRow[] = await m.query(
-      `SELECT account_id, currency,
-              coalesce(sum(amount) FILTER (WHERE NOT pending), 0)::text AS posted,
-              coalesce(sum(amount) FILTER (WHERE pending), 0)::text AS pending
-         FROM ledger_postings
-        WHERE $1::text[] IS NULL OR account_id = ANY($1)
-        GROUP BY account_id, currency ORDER BY account_id`,
+      `SELECT p.account_id, p.currency, ${TOTALS}
+         FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
+        WHERE $1::text[] IS NULL OR p.account_id = ANY($1)
+        GROUP BY p.account_id, p.currency ORDER BY p.account_id`,
       [accountIds ?? null],
     );
     return rows.map(toBalance);
@@ -324,11 +360,9 @@ export class LedgerRepository {
   }
 
   /** Balances of the given accounts from postings of transactions posted before `before`. */
-  async balancesBefore(accountIds: readonly string[], before: Date): Promise<AccountBalance[]> {
+  async balancesBefore(accountIds: readonly string[], before: Date): Promise<AccountTotals[]> {
     const rows: BalanceRow[] = await this.db.query(
-      `SELECT p.account_id, p.currency,
-              coalesce(sum(p.amount) FILTER (WHERE NOT p.pending), 0)::text AS posted,
-              coalesce(sum(p.amount) FILTER (WHERE p.pending), 0)::text AS pending
+      `SELECT p.account_id, p.currency, ${TOTALS}
          FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
         WHERE p.account_id = ANY($1) AND t.posted_at < $2
         GROUP BY p.account_id, p.currency`,

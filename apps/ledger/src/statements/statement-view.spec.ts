@@ -1,5 +1,5 @@
 import { money, postTip, postTripCancelled, cancellationFee, defaultFarePolicy } from '@coop/money';
-import type { StoredTransaction } from '../journal/ledger.repository';
+import type { AccountTotals, StoredTransaction } from '../journal/ledger.repository';
 import { buildStatement, buildTrialBalance, statementCsv } from './statement-view';
 
 const cad = (n: number) => money(n, 'CAD');
@@ -22,6 +22,16 @@ const fee = stored(
   })!,
 );
 
+/** Totals for a fixture: the net split into one side each, as a single-sided account would have. */
+function totals(accountId: string, currency: string, posted: bigint, pending: bigint): AccountTotals {
+  const side = (net: bigint) => (net > 0n ? [net, 0n] : [0n, -net]);
+  const [debitsPosted, creditsPosted] = side(posted);
+  const [debitsPending, creditsPending] = side(pending);
+  return { accountId, currency, posted, pending, debitsPosted: debitsPosted!, creditsPosted: creditsPosted!, debitsPending: debitsPending!, creditsPending: creditsPending! };
+}
+
+const cadJson = (amount: number) => ({ amount, currency: 'CAD' });
+
 describe('buildStatement', () => {
   const statement = buildStatement({
     memberId: 'd1',
@@ -33,8 +43,8 @@ describe('buildStatement', () => {
     ],
     opening: [{ accountId: 'driver:d1:payable', currency: 'CAD', posted: -1000n, pending: 0n }],
     closing: [
-      { accountId: 'driver:d1:payable', currency: 'CAD', posted: -1500n, pending: 0n },
-      { accountId: 'driver:d1:tips-payable', currency: 'CAD', posted: -300n, pending: 0n },
+      totals('driver:d1:payable', 'CAD', -1500n, 0n),
+      totals('driver:d1:tips-payable', 'CAD', -300n, 0n),
     ],
     entries: [tip, fee],
     truncated: false,
@@ -51,8 +61,14 @@ describe('buildStatement', () => {
 
   it('opens and closes each account from the balances given, zero where none', () => {
     expect(statement.accounts).toEqual([
-      { accountId: 'driver:d1:payable', kind: 'driver-payable', normalBalance: 'credit', opening: { amount: -1000, currency: 'CAD' }, closing: { amount: -1500, currency: 'CAD' }, pendingClosing: { amount: 0, currency: 'CAD' } },
-      { accountId: 'driver:d1:tips-payable', kind: 'driver-tips-payable', normalBalance: 'credit', opening: { amount: 0, currency: 'CAD' }, closing: { amount: -300, currency: 'CAD' }, pendingClosing: { amount: 0, currency: 'CAD' } },
+      {
+        accountId: 'driver:d1:payable', kind: 'driver-payable', normalBalance: 'credit', opening: cadJson(-1000), closing: cadJson(-1500), pendingClosing: cadJson(0),
+        totals: { debitsPosted: cadJson(0), creditsPosted: cadJson(1500), debitsPending: cadJson(0), creditsPending: cadJson(0) },
+      },
+      {
+        accountId: 'driver:d1:tips-payable', kind: 'driver-tips-payable', normalBalance: 'credit', opening: cadJson(0), closing: cadJson(-300), pendingClosing: cadJson(0),
+        totals: { debitsPosted: cadJson(0), creditsPosted: cadJson(300), debitsPending: cadJson(0), creditsPending: cadJson(0) },
+      },
     ]);
   });
 
@@ -70,11 +86,11 @@ describe('buildTrialBalance', () => {
   it('totals each currency and says whether it balances', () => {
     const tb = buildTrialBalance(
       [
-        { accountId: 'coop:commission', currency: 'CAD', posted: -50n, pending: 0n },
-        { accountId: 'rider:r1:receivable', currency: 'CAD', posted: 550n, pending: -100n },
-        { accountId: 'driver:d1:payable', currency: 'CAD', posted: -500n, pending: 0n },
-        { accountId: 'payments:clearing', currency: 'CAD', posted: 0n, pending: 100n },
-        { accountId: 'rider:r2:receivable', currency: 'USD', posted: 7n, pending: 0n },
+        totals('coop:commission', 'CAD', -50n, 0n),
+        totals('rider:r1:receivable', 'CAD', 550n, -100n),
+        totals('driver:d1:payable', 'CAD', -500n, 0n),
+        totals('payments:clearing', 'CAD', 0n, 100n),
+        totals('rider:r2:receivable', 'USD', 7n, 0n),
       ],
       new Date(0),
     );
@@ -82,6 +98,10 @@ describe('buildTrialBalance', () => {
       { currency: 'CAD', posted: { amount: 0, currency: 'CAD' }, pending: { amount: 0, currency: 'CAD' }, balanced: true },
       { currency: 'USD', posted: { amount: 7, currency: 'USD' }, pending: { amount: 0, currency: 'USD' }, balanced: false },
     ]);
-    expect(tb.accounts[0]).toEqual({ accountId: 'coop:commission', kind: 'coop-commission', normalBalance: 'credit', posted: { amount: -50, currency: 'CAD' }, pending: { amount: 0, currency: 'CAD' } });
+    expect(tb.accounts[0]).toEqual({
+      accountId: 'coop:commission', kind: 'coop-commission', normalBalance: 'credit', posted: cadJson(-50), pending: cadJson(0),
+      totals: { debitsPosted: cadJson(0), creditsPosted: cadJson(50), debitsPending: cadJson(0), creditsPending: cadJson(0) },
+    });
+    expect(tb.accounts[1]!.totals).toEqual({ debitsPosted: cadJson(550), creditsPosted: cadJson(0), debitsPending: cadJson(0), creditsPending: cadJson(100) });
   });
 });

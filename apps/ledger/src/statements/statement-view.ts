@@ -8,7 +8,7 @@
  * driver. `normalBalance` says which side each account normally sits on.
  */
 import { AccountBalance, JsonValue, MoneyJson, moneyToJson, normalBalance, parseAccountId } from '@coop/money';
-import type { StoredTransaction } from '../journal/ledger.repository';
+import type { AccountTotals, StoredTransaction } from '../journal/ledger.repository';
 
 export interface StatementAccount {
   accountId: string;
@@ -18,6 +18,20 @@ export interface StatementAccount {
   closing: MoneyJson;
   /** Two-phase holds not yet captured or voided, at `to`. */
   pendingClosing: MoneyJson;
+  /** TigerBeetle's four totals at `to`: posted and pending, debits and credits apart. */
+  totals: TotalsJson;
+}
+
+export interface TotalsJson {
+  debitsPosted: MoneyJson;
+  creditsPosted: MoneyJson;
+  debitsPending: MoneyJson;
+  creditsPending: MoneyJson;
+}
+
+function totalsJson(t: AccountTotals | undefined, currency: string): TotalsJson {
+  const m = (amount: bigint | undefined) => moneyToJson({ amount: amount ?? 0n, currency });
+  return { debitsPosted: m(t?.debitsPosted), creditsPosted: m(t?.creditsPosted), debitsPending: m(t?.debitsPending), creditsPending: m(t?.creditsPending) };
 }
 
 export interface StatementEntry {
@@ -54,7 +68,7 @@ export function buildStatement(input: {
   to: Date;
   accounts: Array<{ accountId: string; currency: string }>;
   opening: AccountBalance[];
-  closing: AccountBalance[];
+  closing: AccountTotals[];
   entries: StoredTransaction[];
   truncated: boolean;
 }): Statement {
@@ -89,6 +103,7 @@ export function buildStatement(input: {
       opening: moneyToJson({ amount: opening.get(a.accountId)?.posted ?? 0n, currency: a.currency }),
       closing: moneyToJson({ amount: end?.posted ?? 0n, currency: a.currency }),
       pendingClosing: moneyToJson({ amount: end?.pending ?? 0n, currency: a.currency }),
+      totals: totalsJson(end, a.currency),
     };
   });
   return { memberId: input.memberId, from: input.from.toISOString(), to: input.to.toISOString(), accounts, entries, truncated: input.truncated };
@@ -96,13 +111,13 @@ export function buildStatement(input: {
 
 export interface TrialBalance {
   asOf: string;
-  accounts: Array<{ accountId: string; kind: string; normalBalance: 'debit' | 'credit'; posted: MoneyJson; pending: MoneyJson }>;
+  accounts: Array<{ accountId: string; kind: string; normalBalance: 'debit' | 'credit'; posted: MoneyJson; pending: MoneyJson; totals: TotalsJson }>;
   /** Per currency: posted and pending totals, each zero when the journal balances. */
   totals: Array<{ currency: string; posted: MoneyJson; pending: MoneyJson; balanced: boolean }>;
 }
 
 /** The trial balance: every account's balance and the per-currency totals (zero when balanced). */
-export function buildTrialBalance(balances: AccountBalance[], asOf: Date): TrialBalance {
+export function buildTrialBalance(balances: AccountTotals[], asOf: Date): TrialBalance {
   const totals = new Map<string, { posted: bigint; pending: bigint }>();
   for (const b of balances) {
     const t = totals.get(b.currency) ?? { posted: 0n, pending: 0n };
@@ -120,6 +135,7 @@ export function buildTrialBalance(balances: AccountBalance[], asOf: Date): Trial
         normalBalance: normalBalance(ref),
         posted: moneyToJson({ amount: b.posted, currency: b.currency }),
         pending: moneyToJson({ amount: b.pending, currency: b.currency }),
+        totals: totalsJson(b, b.currency),
       };
     }),
     totals: [...totals]
