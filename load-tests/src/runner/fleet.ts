@@ -1,4 +1,5 @@
-import { ApiClient, DriverBot, Prng, RiderBot, approveDriver, inBatches, signInOrRegister } from '../sim';
+import { MEMBER_PASSWORD, SeededMembers, driverName, memberEmail, riderName } from '../seed/seed-members';
+import { ApiClient, DriverBot, Prng, RiderBot, SignedIn, approveDriver, inBatches, signInOrRegister } from '../sim';
 import { RunMetrics } from './run-metrics';
 import { Scenario } from './scenario';
 import { TripTracker } from './trip-tracker';
@@ -9,24 +10,28 @@ export interface Fleet {
   stop(): void;
 }
 
-/** Members are named per scenario, so a second run signs them in instead of signing up again. */
-const memberEmail = (scenario: string, name: string) => `load-${scenario}-${name}@coop.local`;
-const MEMBER_PASSWORD = 'load-test-member-password';
+/** The nodes in the order a member on node `home` tries them: its own first, then the others. */
+export function nodeOrder(urls: readonly string[], home: number): string[] {
+  return urls.map((_, i) => urls[(home + i) % urls.length]);
+}
 
 /**
  * Signs up (or in) the scenario's drivers and riders, has the admin approve the drivers, and
  * puts them online with their listeners wired to the metrics. Setup is not measured: each
- * sign-in costs the server one scrypt hash.
+ * sign-in costs the server one scrypt hash, unless `seeded` brings the members' tokens
+ * (load-tests/src/seed). With several nodes, member i starts on node i mod n and, when
+ * `failover` is on, moves to the next node after a drop; `apis[k]` calls node k first.
  */
 export async function startFleet(
   s: Scenario,
-  url: string,
-  api: ApiClient,
+  urls: readonly string[],
+  apis: readonly ApiClient[],
   adminToken: string,
   metrics: RunMetrics,
   tracker: TripTracker,
   rng: Prng,
   say: (line: string) => void,
+  options: { seeded?: SeededMembers; failover?: boolean } = {},
 ): Promise<Fleet> {
   const creds = (name: string) => ({ email: memberEmail(s.name, name), password: MEMBER_PASSWORD });
   let ready = 0;
@@ -35,16 +40,26 @@ export async function startFleet(
     if (ready % 50 === 0 || ready === total) say(`setup: ${ready}/${total} ${what}`);
   };
 
-  const driverNames = Array.from({ length: s.drivers }, (_, i) => `d${i + 1}`);
+  const member = async (role: 'driver' | 'rider', name: string, api: ApiClient): Promise<SignedIn> => {
+    const seeded = options.seeded?.[role === 'driver' ? 'drivers' : 'riders'][name];
+    if (seeded) return seeded;
+    const signedIn = await signInOrRegister(api, creds(name), role, `Load ${role} ${name}`);
+    if (role === 'driver') await approveDriver(api, adminToken, signedIn.memberId);
+    return signedIn;
+  };
+  const failover = options.failover ?? false;
+
+  const driverNames = Array.from({ length: s.drivers }, (_, i) => driverName(i));
   ready = 0;
-  const drivers = await inBatches(driverNames, 4, async (name) => {
-    const member = await signInOrRegister(api, creds(name), 'driver', `Load driver ${name}`);
-    await approveDriver(api, adminToken, member.memberId);
+  const drivers = await inBatches(driverNames, options.seeded ? 64 : 4, async (name, i) => {
+    const home = i % urls.length;
+    const api = apis[home];
+    const signedIn = await member('driver', name, api);
     const bot = new DriverBot({
       name,
-      url,
+      url: failover ? nodeOrder(urls, home) : urls[home],
       api,
-      ...member,
+      ...signedIn,
       home: s.area,
       roamRadiusM: s.area.radiusM,
       fixIntervalMs: s.fixIntervalSeconds * 1000,
@@ -52,9 +67,9 @@ export async function startFleet(
       speedKmh: s.speedKmh,
       timeScale: s.timeScale,
       boardingMs: 200,
-      reconnect: false,
+      reconnect: failover,
       rng,
-      listener: (_, e) => {
+      listener: (bot, e) => {
         switch (e.type) {
           case 'fix':
             // Fixes during setup (sign-ins hashing passwords) are not the scenario's load.
@@ -64,7 +79,7 @@ export async function startFleet(
             break;
           case 'offer':
             metrics.offersReceived++;
-            tracker.offerReceived(e.offer.tripId, e.atMs);
+            tracker.offerReceived(e.offer.tripId, e.atMs, bot.link.url);
             break;
           case 'accept-sent':
             tracker.acceptSent(e.offer.tripId, e.atMs);
@@ -72,6 +87,7 @@ export async function startFleet(
           case 'accepted':
             metrics.ok();
             metrics.matched++;
+            tracker.acceptedOn(e.offer.tripId, bot.link.url);
             break;
           case 'arrived':
           case 'started':
@@ -90,6 +106,12 @@ export async function startFleet(
           case 'error':
             metrics.error(e.during, e.code);
             break;
+          case 'reconnected':
+            metrics.reconnected('driver', e.url);
+            break;
+          case 'interrupted':
+            metrics.interrupted++;
+            break;
           case 'online':
           case 'revoked':
             break;
@@ -105,19 +127,22 @@ export async function startFleet(
     tick('drivers online', s.drivers);
   });
 
-  const riderNames = Array.from({ length: s.riders }, (_, i) => `r${i + 1}`);
+  const riderNames = Array.from({ length: s.riders }, (_, i) => riderName(i));
   ready = 0;
-  const riders = await inBatches(riderNames, 4, async (name) => {
-    const member = await signInOrRegister(api, creds(name), 'rider', `Load rider ${name}`);
+  const riders = await inBatches(riderNames, options.seeded ? 32 : 4, async (name, i) => {
+    const home = i % urls.length;
+    const api = apis[home];
+    const signedIn = await member('rider', name, api);
     const bot = new RiderBot({
       name,
-      url,
+      url: failover ? nodeOrder(urls, home) : urls[home],
       api,
-      ...member,
-      reconnect: false,
+      ...signedIn,
+      reconnect: failover,
       listener: (_, e) => {
         if (e.type === 'update') tracker.riderUpdate(e.update.tripId, e.update.status, e.atMs);
-        else if (e.type === 'disconnected' && e.reason !== 'io client disconnect') metrics.disconnects++;
+        else if (e.type === 'reconnected') metrics.reconnected('rider', e.url);
+        else if (e.reason !== 'io client disconnect') metrics.disconnects++;
       },
     });
     await bot.connect();

@@ -4,6 +4,7 @@ import { BaselineOutcome } from './baselines';
 import { LatencySummary } from './latency';
 import { Scenario } from './scenario';
 import { SystemOutcome } from './system-run';
+import { NodeCounts } from './trip-tracker';
 
 export interface Check {
   name: string;
@@ -16,7 +17,8 @@ export interface Check {
 export interface RunReport {
   scenario: Scenario;
   command: string;
-  url: string;
+  /** The node, or the nodes, the run drove. */
+  url: string | readonly string[];
   startedAt: string;
   finishedAt: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string };
@@ -45,6 +47,12 @@ export interface RunReport {
     errors: number;
     errorRate: number;
   };
+  /** With several nodes: each node's requests, first offers, matches and cross-node matches. */
+  nodes?: NodeCounts[];
+  /** What happened mid-run (a node killed), and how the bots rode it out. */
+  failover?: { event: { atSeconds: number; what: string }; reconnects: Record<string, number>; interruptedCalls: number; requestRetries: number };
+  /** CPU seconds per process during the arrivals window (the nodes and the generator). */
+  cpu?: { windowSeconds: number; secondsByProcess: Record<string, number> };
   errorsByCode: Record<string, number>;
   firstErrors: Array<{ at: string; what: string }>;
   /** System p50 over the matching baseline's p50 (issue 8: request-to-offer at most 2x the floor). */
@@ -66,8 +74,9 @@ const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100
 export function buildReport(input: {
   scenario: Scenario;
   command: string;
-  url: string;
+  url: string | readonly string[];
   startedAt: Date;
+  midRun?: { atSeconds: number; what: string };
   baselines?: BaselineOutcome;
   probes?: BaselineOutcome;
   system: SystemOutcome;
@@ -134,6 +143,9 @@ export function buildReport(input: {
       errors,
       errorRate,
     },
+    nodes: system.nodes,
+    failover: input.midRun && { event: input.midRun, reconnects: Object.fromEntries(m.reconnects), interruptedCalls: m.interrupted, requestRetries: m.requestRetries },
+    cpu: system.cpu,
     errorsByCode: Object.fromEntries(m.errors),
     firstErrors: m.firstErrors,
     ratios: input.baselines && {
@@ -206,6 +218,34 @@ export function renderMarkdown(r: RunReport): string {
       ] as const
     ).map(([k, v]) => `| ${k} | ${v} |`),
   );
+  if (r.nodes) {
+    lines.push(
+      '',
+      'Per node (the rider\'s node for requests; the driver\'s for offers and matches):',
+      '',
+      '| node | requests | first offers | matched | cross-node matches (rider here, driver elsewhere) |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...r.nodes.map((n) => `| ${n.node} | ${n.requests} | ${n.firstOffers} | ${n.matched} | ${n.crossNodeMatches} |`),
+    );
+  }
+  if (r.failover) {
+    const f = r.failover;
+    lines.push(
+      '',
+      `Mid-run at t=${f.event.atSeconds} s: ${f.event.what}. Reconnections: ${Object.entries(f.reconnects).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}; ` +
+        `driver calls cut off by the drop (picked up again after the reconnect, not counted as errors): ${f.interruptedCalls}; ` +
+        `trip requests sent again after a lost answer (same Idempotency-Key): ${f.requestRetries}.`,
+    );
+  }
+  if (r.cpu) {
+    lines.push(
+      '',
+      `CPU during the ${r.cpu.windowSeconds.toFixed(0)} s window (seconds, share of one core): ` +
+        Object.entries(r.cpu.secondsByProcess)
+          .map(([k, v]) => `${k} ${v} (${Math.round((v / r.cpu!.windowSeconds) * 100)} %)`)
+          .join(', '),
+    );
+  }
   if (Object.keys(r.errorsByCode).length) {
     lines.push('', 'Errors:', '', ...Object.entries(r.errorsByCode).map(([k, v]) => `- ${k}: ${v}`));
     lines.push('', 'First errors:', '', ...r.firstErrors.map((e) => `- ${e.at} ${e.what}`));

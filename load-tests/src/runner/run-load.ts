@@ -1,10 +1,16 @@
 import { BaselineOutcome, runBaselines, runProbes } from './baselines';
 import { RunReport, buildReport } from './report';
 import { Scenario } from './scenario';
-import { runSystem } from './system-run';
+import { SeededMembers } from '../seed/seed-members';
+import { MidRunEvent, runSystem } from './system-run';
 
 export interface LoadRunOptions {
-  url: string;
+  /** One node's base URL, or several. */
+  url: string | readonly string[];
+  seeded?: SeededMembers;
+  failover?: boolean;
+  midRun?: MidRunEvent;
+  sampleCpu?: () => Promise<Record<string, number>>;
   admin: { email: string; password: string };
   /** A running baseline server; without one the run has no baselines. */
   baselineUrl?: string;
@@ -35,6 +41,10 @@ export async function runLoad(scenario: Scenario, o: LoadRunOptions): Promise<Ru
   };
   const system = await runSystem(scenario, {
     url: o.url,
+    seeded: o.seeded,
+    failover: o.failover,
+    midRun: o.midRun,
+    sampleCpu: o.sampleCpu,
     admin: o.admin,
     seed: o.seed ?? 1,
     say: o.say,
@@ -42,5 +52,5 @@ export async function runLoad(scenario: Scenario, o: LoadRunOptions): Promise<Ru
     beforeRun: measureBaselines,
     during: probe,
   });
-  return buildReport({ scenario, command: o.command, url: o.url, startedAt, baselines, probes, system });
+  return buildReport({ scenario, command: o.command, url: o.url, startedAt, baselines, probes, system, midRun: o.midRun && { atSeconds: o.midRun.atSeconds, what: o.midRun.what } });
 }

@@ -20,6 +20,12 @@ export class RunMetrics {
   matched = 0;
   completed = 0;
   disconnects = 0;
+  /** Calls cut off by a dropped socket (the bots pick the trip up again after the reconnect). */
+  interrupted = 0;
+  /** Trip requests sent again (same Idempotency-Key) after their answer was lost with a node. */
+  requestRetries = 0;
+  /** Reconnections after a drop, by member kind and the node reached. */
+  readonly reconnects = new Map<string, number>();
   /** Calls that got an answer, ok or not: the error rate's denominator. */
   operations = 0;
   readonly errors = new Map<string, number>();
@@ -32,6 +38,11 @@ export class RunMetrics {
     if (this.firstErrors.length < 20) this.firstErrors.push({ at: new Date().toISOString(), what: key });
     this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
     this.operations++;
+  }
+
+  reconnected(kind: 'driver' | 'rider', url: string): void {
+    const key = `${kind} -> ${url}`;
+    this.reconnects.set(key, (this.reconnects.get(key) ?? 0) + 1);
   }
 
   ok(): void {

@@ -1,9 +1,10 @@
 import { ApiClient, ApiError, Prng, RiderBot, inBatches, offset, randomPointWithin, rounded, signIn, terminalStatuses } from '../sim';
-import { startFleet } from './fleet';
+import { SeededMembers } from '../seed/seed-members';
+import { nodeOrder, startFleet } from './fleet';
 import { RunMetrics } from './run-metrics';
 import { Scenario } from './scenario';
 import { arrivalOffsetsMs, runSchedule } from './schedule';
-import { TripTracker } from './trip-tracker';
+import { NodeCounts, TripTracker } from './trip-tracker';
 
 export interface SystemOutcome {
   metrics: RunMetrics;
@@ -16,10 +17,29 @@ export interface SystemOutcome {
   withoutOffer: number;
   /** Measured arrival rate, requests per second actually sent. */
   achievedRatePerSecond: number;
+  /** Per node, when the run had several. */
+  nodes?: NodeCounts[];
+  /** CPU seconds each sampled process used during the measured window (arrivals, not the drain), and the window's length. */
+  cpu?: { windowSeconds: number; secondsByProcess: Record<string, number> };
+}
+
+/** Something to do at a set time of the measured window (killing a node). */
+export interface MidRunEvent {
+  atSeconds: number;
+  what: string;
+  run: () => Promise<void>;
 }
 
 export interface SystemRunOptions {
-  url: string;
+  /** One node's base URL, or several (members are spread over them). */
+  url: string | readonly string[];
+  /** Members' tokens from the seeder, instead of signing every member in over HTTP. */
+  seeded?: SeededMembers;
+  /** Bots move to another node after a drop (on with several nodes). */
+  failover?: boolean;
+  midRun?: MidRunEvent;
+  /** CPU seconds used so far by each process of interest (the nodes, the generator), sampled around the window. */
+  sampleCpu?: () => Promise<Record<string, number>>;
   admin: { email: string; password: string };
   seed: number;
   say: (line: string) => void;
@@ -38,13 +58,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
  * to the end; then the server's own view of every trip to count lost offers and stuck trips.
  */
 export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<SystemOutcome> {
-  const api = new ApiClient(o.url, { connections: 32 });
+  const urls = typeof o.url === 'string' ? [o.url] : o.url;
+  const apis = urls.map((_, k) => new ApiClient(nodeOrder(urls, k), { connections: 32 }));
+  const api = apis[0];
   const metrics = new RunMetrics();
   const tracker = new TripTracker(metrics);
   const rng = new Prng(o.seed);
-  await api.waitForHealth(60_000);
-  const adminToken = (await signIn(api, o.admin)).token;
-  const fleet = await startFleet(s, o.url, api, adminToken, metrics, tracker, rng, o.say);
+  for (const a of apis) await a.waitForHealth(60_000);
+  // The admin signs in only when some driver still has to be approved over HTTP.
+  const adminToken = o.seeded ? '' : (await signIn(api, o.admin)).token;
+  const failover = o.failover ?? urls.length > 1;
+  const fleet = await startFleet(s, urls, apis, adminToken, metrics, tracker, rng, o.say, { seeded: o.seeded, failover });
 
   await o.beforeRun?.();
   // Let every driver's first fix land and the fix schedule reach its steady spread.
@@ -89,11 +113,12 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
       firstSentAt ||= sentAt;
       lastSentAt = sentAt;
       metrics.requestsSent++;
-      const trip = await rider.request(quote.quoteId);
+      // With failover, a request whose node died under it is sent again (same Idempotency-Key).
+      const trip = await rider.request(quote.quoteId, failover ? 90_000 : 0);
       metrics.ok();
       metrics.tripRequest.record(Date.now() - requestIntendedAt);
       riderOf.set(trip.tripId, rider);
-      tracker.requested(trip.tripId, requestIntendedAt);
+      tracker.requested(trip.tripId, requestIntendedAt, rider.link.url);
       void rider
         .untilDone(trip.tripId, (s.durationSeconds + s.drainSeconds) * 1000)
         .catch(() => undefined)
@@ -104,10 +129,21 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
       freeRiders.push(rider);
     }
   };
+  const cpuBefore = await o.sampleCpu?.();
+  const windowStartedAt = Date.now();
   const beside = o.during?.(s.durationSeconds * 1000);
+  const midRun = o.midRun;
+  const midRunTimer =
+    midRun &&
+    setTimeout(() => {
+      o.say(`t=${midRun.atSeconds}s: ${midRun.what}`);
+      midRun.run().catch((error: Error) => o.say(`${midRun.what} failed: ${error.message}`));
+    }, start + midRun.atSeconds * 1000 - Date.now());
   await runSchedule(offsets, start, (at, i) => pending.push(arrival(at, i)));
   await Promise.all(pending);
   await beside;
+  const cpuAfter = await o.sampleCpu?.();
+  const windowSeconds = (Date.now() - windowStartedAt) / 1000;
 
   o.say(`drain: waiting up to ${s.drainSeconds} s for ${tracker.openCount()} open trips to end`);
   const drainUntil = Date.now() + s.drainSeconds * 1000;
@@ -118,8 +154,10 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
   // The server's view of each trip is the truth for lost offers and stuck trips.
   const trips = tracker.requestedTrips();
   const views = await inBatches(trips, 8, (t) => riderOf.get(t.tripId)!.trip(t.tripId).catch(() => undefined));
+  clearTimeout(midRunTimer);
+  metrics.requestRetries = fleet.riders.reduce((n, r) => n + r.retries, 0);
   fleet.stop();
-  await api.close();
+  await Promise.all(apis.map((a) => a.close()));
 
   let offersLost = 0;
   let stuck = 0;
@@ -148,5 +186,12 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
     cancelled,
     withoutOffer,
     achievedRatePerSecond: span > 0 ? (metrics.requestsSent - 1) / span : 0,
+    nodes: urls.length > 1 ? tracker.byNode(urls) : undefined,
+    cpu: cpuBefore && cpuAfter && { windowSeconds, secondsByProcess: cpuUsed(cpuBefore, cpuAfter) },
   };
+}
+
+/** CPU seconds between two samples; a process gone by the second one (a killed node) is left out: /proc forgot it. */
+function cpuUsed(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(before).filter(([k]) => after[k] !== undefined).map(([k, v]) => [k, Math.round((after[k] - v) * 100) / 100]));
 }

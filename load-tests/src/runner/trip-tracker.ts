@@ -13,6 +13,20 @@ export interface TripRecord {
   lastStatus?: TripStatus;
   offerTimed: boolean;
   acceptTimed: boolean;
+  /** Nodes (base URLs): where the rider requested, where the first offer reached a driver, where the accept was acked. */
+  riderNode?: string;
+  offerNode?: string;
+  acceptNode?: string;
+}
+
+/** One node's share of a run with several. */
+export interface NodeCounts {
+  node: string;
+  requests: number;
+  firstOffers: number;
+  matched: number;
+  /** Matched trips whose rider asked on this node and whose driver accepted on another. */
+  crossNodeMatches: number;
 }
 
 /**
@@ -34,16 +48,35 @@ export class TripTracker {
     return record;
   }
 
-  requested(tripId: string, intendedAtMs: number): void {
-    this.get(tripId).requestIntendedAtMs = intendedAtMs;
+  requested(tripId: string, intendedAtMs: number, node?: string): void {
+    const r = this.get(tripId);
+    r.requestIntendedAtMs = intendedAtMs;
+    r.riderNode = node;
     this.settle(tripId);
   }
 
-  offerReceived(tripId: string, atMs: number): void {
+  offerReceived(tripId: string, atMs: number, node?: string): void {
     const r = this.get(tripId);
     r.offersSeen++;
     r.firstOfferAtMs ??= atMs;
+    r.offerNode ??= node;
     this.settle(tripId);
+  }
+
+  acceptedOn(tripId: string, node: string): void {
+    this.get(tripId).acceptNode = node;
+  }
+
+  /** Requests, first offers, matches and cross-node matches per node. */
+  byNode(nodes: readonly string[]): NodeCounts[] {
+    const trips = this.requestedTrips();
+    return nodes.map((node) => ({
+      node,
+      requests: trips.filter((t) => t.riderNode === node).length,
+      firstOffers: trips.filter((t) => t.offerNode === node).length,
+      matched: trips.filter((t) => t.acceptNode === node).length,
+      crossNodeMatches: trips.filter((t) => t.riderNode === node && t.acceptNode !== undefined && t.acceptNode !== node).length,
+    }));
   }
 
   acceptSent(tripId: string, atMs: number): void {

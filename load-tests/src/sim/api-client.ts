@@ -45,8 +45,8 @@ export class ApiClient {
   }
 
   /** Sends a request and returns the parsed body of a 2xx answer; throws `ApiError` otherwise. */
-  async call<T = any>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
-    const headers: Record<string, string> = {};
+  async call<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const timeout = this.options.timeoutMs ?? 15_000;

@@ -1,4 +1,5 @@
-import { ApiClient } from './api-client';
+import { randomUUID } from 'node:crypto';
+import { ApiClient, ApiError } from './api-client';
 import { Quote, TripUpdate, TripView, terminalStatuses } from './contract';
 import { Point } from './geo';
 import { SocketLink } from './socket-link';
@@ -72,9 +73,30 @@ export class RiderBot {
     return this.o.api.call<Quote>('POST', '/v1/quotes', { token: this.o.token, body: { kind: 'ride', pickup, dropoff } });
   }
 
-  request(quoteId: string): Promise<{ tripId: string; status: string }> {
-    return this.o.api.call('POST', '/v1/trips', { token: this.o.token, body: { quoteId } });
+  /**
+   * Requests the trip under an Idempotency-Key. When the answer is lost with the node that
+   * was handling it (the connection dropped), the same request goes again, to another node
+   * once the client has failed over: the server either finishes it once or answers the stored
+   * result. A claim the dead node left behind reads "in progress" until it is stale (60 s),
+   * so the retries go on for `retryForMs`.
+   */
+  async request(quoteId: string, retryForMs = 0): Promise<{ tripId: string; status: string }> {
+    const headers = { 'idempotency-key': randomUUID() };
+    const deadline = Date.now() + retryForMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.o.api.call('POST', '/v1/trips', { token: this.o.token, body: { quoteId }, headers });
+      } catch (error) {
+        const retryable = error instanceof ApiError && (error.code === 'NETWORK' || error.code === 'IDEMPOTENCY_IN_PROGRESS');
+        if (!retryable || Date.now() > deadline) throw error;
+        this.retries++;
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** attempt)));
+      }
+    }
   }
+
+  /** Trip requests sent again after a lost answer. */
+  retries = 0;
 
   trip(tripId: string): Promise<TripView> {
     return this.o.api.call<TripView>('GET', `/v1/trips/${tripId}`, { token: this.o.token });
