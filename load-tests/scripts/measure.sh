@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The recorded runs of load-tests/RESULTS.md, in one session: builds HEAD (git archive, so
+# nobody's uncommitted work is measured) into $BUILD, seeds the members into $DB, then
+#   friday  10,000 drivers, 50 requests/s for 5 min, one node, baselines in the same run
+#   search  the city scenario's rate stepped up, on one node, then on two (ratio = capacity)
+#   kill    the city scenario on two nodes, node B SIGKILLed 30 s into the window
+# Usage: load-tests/scripts/measure.sh [friday] [search] [kill]   (default: all three)
+# Only 127.0.0.1; every node and the baseline server are stopped when a run ends.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-/tmp/h3-build}
+DB=${DB:-coop_h3_load}
+OUT=${OUT:-$ROOT/load-tests/results}
+PORT=${PORT_BASE:-3401}
+STEPS=("$@"); [ ${#STEPS[@]} -eq 0 ] && STEPS=(friday search kill)
+
+export ADMIN_EMAIL=admin@coop.local ADMIN_PASSWORD=demo-admin-password LOG_LEVEL=warn
+export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
+
+echo "== build $(git -C "$ROOT" rev-parse --short HEAD) into $BUILD"
+rm -rf "$BUILD" && mkdir -p "$BUILD"
+git -C "$ROOT" archive HEAD apps libs load-tests .swcrc package.json | tar -x -C "$BUILD"
+ln -s "$ROOT/node_modules" "$BUILD/node_modules"
+(cd "$BUILD" && npx swc apps libs load-tests -d dist --config-file .swcrc \
+  --ignore "**/*.spec.ts,**/*.int-spec.ts,**/test/**,**/bench/**,**/test-fixtures.ts,apps/web/**" >/dev/null)
+SERVER=$BUILD/dist/apps/server/src/main.js
+
+# The seeder writes members into the schema: create and migrate the database first.
+node "$BUILD/dist/libs/platform/src/database/migrate.cli.js"
+load() { (cd "$ROOT" && npm run --silent load -- "$@" --server "$SERVER" --base-port "$PORT" --out "$OUT") || true; }
+seed() { (cd "$ROOT" && npm run --silent load:seed -- "$@"); }
+
+for step in "${STEPS[@]}"; do
+  echo "== $step $(date -u +%H:%M:%S) load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  case $step in
+    friday)
+      seed friday --database-url "$DATABASE_URL" --out /tmp/h3-members-friday.json
+      REDIS_PREFIX=h3-friday load friday --nodes 1 --members /tmp/h3-members-friday.json ;;
+    search)
+      seed city --database-url "$DATABASE_URL" --drivers 1000 --riders 3000 --out /tmp/h3-members-city.json
+      for n in 1 2; do
+        REDIS_PREFIX=h3-search$n load search city --nodes $n --drivers 1000 --members /tmp/h3-members-city.json \
+          --rates 5,10,20,30,40,60,80 --step-seconds 20 --budget-minutes 9
+      done ;;
+    kill)
+      seed city --database-url "$DATABASE_URL" --drivers 1000 --riders 3000 --out /tmp/h3-members-city.json
+      REDIS_PREFIX=h3-kill load city --nodes 2 --drivers 300 --members /tmp/h3-members-city.json --kill-node-at 30 ;;
+  esac
+done
+echo "== done $(date -u +%H:%M:%S) load average: $(cut -d' ' -f1-3 /proc/loadavg)"
