@@ -23,6 +23,11 @@ export interface AppendResult {
   readonly nodes: NewNode[];
   readonly size: number;
   readonly rootHash: Uint8Array;
+  /**
+   * The right edge of the new tree: the hashes of planAppend(size), in that order. A writer
+   * that keeps it can compute its next append without reading the edge back from storage.
+   */
+  readonly edge: Uint8Array[];
 }
 
 /** The stored nodes an append to a tree of `size` leaves must read: its right edge (popcount(size) nodes). */
@@ -67,7 +72,7 @@ export function computeAppend(
   }
   let root = stack.length === 0 ? emptyRootHash() : stack[stack.length - 1].hash;
   for (let i = stack.length - 2; i >= 0; i--) root = hashChildren(stack[i].hash, root);
-  return { nodes, size: newSize, rootHash: root };
+  return { nodes, size: newSize, rootHash: root, edge: stack.map((n) => n.hash) };
 }
 
 /** Append leaf hashes to the tree of `size` leaves: reads the right edge in one batch, returns what to store. */

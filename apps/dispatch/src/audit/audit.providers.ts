@@ -9,7 +9,7 @@ import { CheckpointSigner } from './checkpoint-signer';
 import { CheckpointsRepository } from './checkpoints.repository';
 import { DecisionLogRepository } from './decision-log.repository';
 import { DividendAllocationLog } from './dividend-allocation.log';
-import { LOG_WRITER_APPLICATION, LOG_WRITER_DB, LogAppender } from './log-appender';
+import { LOG_WRITER_APPLICATION, LOG_WRITER_DB, LogAppender, PIPELINE_DEPTH } from './log-appender';
 import { LogLeafBuilder } from './log-leaf.builder';
 import { LogSigningKey } from './log-signing-key';
 import { PolicyActivationLog } from './policy-activation.log';
@@ -31,7 +31,7 @@ export const auditProviders: Provider[] = [
     provide: LOG_WRITER_DB,
     inject: [APP_CONFIG, DataSource],
     useFactory: async (config: AppConfig) => {
-      const db = createDataSource({ url: config.DATABASE_URL, poolSize: 1, applicationName: LOG_WRITER_APPLICATION });
+      const db = createDataSource({ url: config.DATABASE_URL, poolSize: PIPELINE_DEPTH, applicationName: LOG_WRITER_APPLICATION });
       await db.initialize();
       return db;
     },

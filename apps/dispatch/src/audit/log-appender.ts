@@ -1,12 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { DecisionRecord } from '@coop/matching';
 import { Metrics } from '@coop/platform';
-import { LogBatchWriter, LogEntry, logEntry } from './log-batch.writer';
+import { LogBatchWriter, LogEntry, PreparedAppend, TreeTip, logEntry } from './log-batch.writer';
 import { LogLeafBuilder } from './log-leaf.builder';
 
 /**
- * DI token of the log writer's own database connection (a DataSource with a pool of one).
+ * DI token of the log writer's own database connections (a DataSource with a pool of PIPELINE_DEPTH).
  * Its own, because dispatch transactions wait for the appender while they hold a connection
  * of the main pool: sharing that pool, enough waiting dispatches would leave the appender
  * none, and nothing would ever commit.
@@ -15,6 +15,17 @@ export const LOG_WRITER_DB = Symbol('LOG_WRITER_DB');
 
 /** The application_name of that connection, so operators (and the crash test) can find it. */
 export const LOG_WRITER_APPLICATION = 'coop-dispatch-log-writer';
+
+/** How the appender writes; the defaults are what the app runs. The benchmark compares the others. */
+export interface LogAppenderOptions {
+  /** Batches in flight at once (default PIPELINE_DEPTH). */
+  depth?: number;
+  /** false: every batch takes the locked way (3 statements in a transaction), as before the single statement. */
+  singleStatement?: boolean;
+}
+
+/** DI token of LogAppenderOptions (optional). */
+export const LOG_APPENDER_OPTIONS = Symbol('LOG_APPENDER_OPTIONS');
 
 /** Most leaves per transaction: bounds one statement's size (a disclosure is a few KiB). */
 export const MAX_BATCH = 500;
@@ -27,22 +38,39 @@ export class LogAppendFailed extends Error {
   }
 }
 
+/**
+ * Batches in flight at once per process: while one commits (its fsync), the next is already
+ * sent and waits for the log_head lock, so it commits right after. The log writer's pool has
+ * this many connections.
+ */
+export const PIPELINE_DEPTH = 2;
+
 interface Pending {
   entry: LogEntry;
   resolve(index: number): void;
   reject(error: Error): void;
 }
 
+/** What became of a batch's optimistic statement. */
+type Attempt = { stored: true } | { stored: false } | { failed: unknown };
+
 /**
- * Group commit for the transparency log. Any caller in this process queues a leaf; one writer
- * takes everything queued (up to MAX_BATCH) and stores it in ONE transaction: one log_head row
- * lock, one right-edge read, one multi-row insert of leaves and one of nodes and disclosures
- * (LogBatchWriter), one fsync. While that commits, new leaves queue for the next batch, so a
- * lone caller waits for one transaction and many callers share them. Each caller's promise
- * resolves with its leaf index only after its batch committed, so a decision is durable before
- * anything acts on it; if the batch fails, every caller in it gets LogAppendFailed and none of
- * its leaves exist (unless the connection broke during COMMIT itself, when PostgreSQL may have
- * committed them: then they stay in the log as decisions nothing acted on, which is honest).
+ * Group commit for the transparency log. Any caller in this process queues a leaf; a batch
+ * takes everything queued (up to MAX_BATCH) and stores it in ONE autocommitted statement (leaves,
+ * nodes, disclosures, the new size and root: LogBatchWriter.prepare): one round trip, one fsync.
+ * The appender remembers the tree its last batch left (size, root, right edge), so it computes
+ * a batch's nodes before sending it and needs no read under the lock; the statement stores
+ * nothing unless log_head still holds that tree. When another process appended meanwhile (or at
+ * the first batch), the batch goes the locked way instead (read the edge under the lock,
+ * LogBatchWriter.writeLocked) and the appender learns the tree from there.
+ *
+ * Up to PIPELINE_DEPTH batches are in flight: batch N+1 is computed against the tree batch N
+ * will leave and sent while N commits; it waits for N's lock and matches only if N committed.
+ * Batches settle in the order they were sent. Each caller's promise resolves with its leaf index
+ * only after its batch committed, so a decision is durable before anything acts on it; if the
+ * batch fails, every caller in it gets LogAppendFailed and none of its leaves exist (unless the
+ * connection broke during the commit itself, when PostgreSQL may have committed them: then they
+ * stay in the log as decisions nothing acted on, which is honest).
  *
  * Several processes each run their own appender; their batches take turns on the log_head lock,
  * so the log keeps one contiguous order.
@@ -52,10 +80,17 @@ export class LogAppender implements OnApplicationShutdown {
   private readonly logger = new Logger('audit');
   private readonly writer = new LogBatchWriter();
   private readonly queue: Pending[] = [];
-  private running?: Promise<void>;
+  /** The tree as the last batch sent will leave it, if that batch commits; unknown at start and after a failure. */
+  private tip?: TreeTip;
+  /** Settles when every batch sent so far has settled (they settle in order). */
+  private settled: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  private scheduled = false;
   private closed = false;
-  /** What this process committed, and the batches that failed (for the benchmark and tests). */
-  readonly committed = { batches: 0, leaves: 0, failedBatches: 0 };
+  /** What this process committed: batches, leaves, batches that took the locked way, and batches that failed. */
+  readonly committed = { batches: 0, leaves: 0, lockedBatches: 0, failedBatches: 0 };
+  private readonly depth: number;
+  private readonly singleStatement: boolean;
   private readonly batches;
   private readonly batchSizes;
   private readonly failures;
@@ -64,7 +99,10 @@ export class LogAppender implements OnApplicationShutdown {
     @Inject(LOG_WRITER_DB) private readonly db: DataSource,
     private readonly leaves: LogLeafBuilder,
     metrics: Metrics,
+    @Optional() @Inject(LOG_APPENDER_OPTIONS) options: LogAppenderOptions = {},
   ) {
+    this.depth = options.depth ?? PIPELINE_DEPTH;
+    this.singleStatement = options.singleStatement ?? true;
     this.batches = metrics.counter('audit_log_batches_total', 'Log append transactions committed by this process');
     this.batchSizes = metrics.histogram('audit_log_batch_leaves', 'Leaves per committed log batch', [1, 2, 4, 8, 16, 32, 64, 128, 256, 500]);
     this.failures = metrics.counter('audit_log_batch_failures_total', 'Log batches that failed to commit (their callers were told)');
@@ -80,7 +118,7 @@ export class LogAppender implements OnApplicationShutdown {
     if (this.closed) return Promise.reject(new LogAppendFailed(new Error('the log appender is shut down')));
     return new Promise<number>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      this.start();
+      this.schedule();
     });
   }
 
@@ -91,7 +129,11 @@ export class LogAppender implements OnApplicationShutdown {
 
   /** Waits for everything queued so far to be written (or to fail). */
   async flush(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.queue.length > 0 || this.inFlight > 0) {
+      this.schedule();
+      await this.settled;
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -100,33 +142,75 @@ export class LogAppender implements OnApplicationShutdown {
     if (this.db.isInitialized) await this.db.destroy();
   }
 
-  private start(): void {
-    if (this.running) return;
-    // setImmediate: callers that queue in the same turn of the event loop share the first batch.
-    this.running = new Promise<void>((done) => setImmediate(() => this.drain().then(done)));
-    this.running.then(() => {
-      this.running = undefined;
-      if (this.queue.length) this.start();
+  /** setImmediate: callers that queue in the same turn of the event loop share a batch. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        const start = await this.db.transaction((tx) => this.writer.write(tx, batch.map((p) => p.entry)));
-        this.committed.batches++;
-        this.committed.leaves += batch.length;
-        this.batches.inc();
-        this.batchSizes.observe(batch.length);
-        batch.forEach((p, k) => p.resolve(start + k));
-      } catch (cause) {
-        this.committed.failedBatches++;
-        this.failures.inc();
-        this.logger.error({ msg: 'log batch failed to commit; its callers were told', leaves: batch.length, error: (cause as Error).message });
-        const error = new LogAppendFailed(cause);
-        for (const p of batch) p.reject(error);
+  private pump(): void {
+    // A batch sent blind (tree unknown) must take the locked way; one at a time, so the next learns the tree from it.
+    while (this.queue.length > 0 && this.inFlight < this.depth && (this.tip || this.inFlight === 0)) {
+      this.send(this.queue.splice(0, MAX_BATCH));
+    }
+  }
+
+  /** Sends one batch now (optimistically when the tree is known) and settles it after the ones before it. */
+  private send(batch: Pending[]): void {
+    this.inFlight++;
+    const entries = batch.map((p) => p.entry);
+    const prepared = this.tip && this.singleStatement ? this.writer.prepare(this.tip, entries) : undefined;
+    this.tip = prepared?.after;
+    const attempt: Promise<Attempt> | undefined = prepared
+      ? this.writer.tryAppend(this.db, prepared).then(
+          (stored) => ({ stored }),
+          (failed: unknown) => ({ failed }),
+        )
+      : undefined;
+    const before = this.settled;
+    this.settled = (async () => {
+      await before;
+      await this.settle(batch, prepared, attempt);
+      this.inFlight--;
+      if (this.queue.length > 0) this.schedule();
+    })();
+  }
+
+  private async settle(batch: Pending[], prepared: PreparedAppend | undefined, attempt: Promise<Attempt> | undefined): Promise<void> {
+    const entries = batch.map((p) => p.entry);
+    try {
+      const outcome = attempt ? await attempt : { stored: false as const };
+      if ('failed' in outcome) throw outcome.failed;
+      let start: number;
+      if (outcome.stored && prepared) {
+        start = prepared.at.size;
+      } else {
+        // Another process appended (or the tree was unknown): the locked way, which reads the
+        // edge. Batches sent after this one were computed on a tree that never came: they land
+        // here too, and no new batch is sent until the last of them has learnt the tree.
+        this.tip = undefined;
+        const written = await this.db.transaction((tx) => this.writer.writeLocked(tx, entries));
+        start = written.start;
+        this.committed.lockedBatches++;
+        if (this.inFlight === 1 && this.singleStatement) this.tip = written.after;
       }
+      this.committed.batches++;
+      this.committed.leaves += batch.length;
+      this.batches.inc();
+      this.batchSizes.observe(batch.length);
+      batch.forEach((p, k) => p.resolve(start + k));
+    } catch (cause) {
+      // The tree is unknown now (a broken connection may even have committed): next batch goes the locked way.
+      this.tip = undefined;
+      this.committed.failedBatches++;
+      this.failures.inc();
+      this.logger.error({ msg: 'log batch failed to commit; its callers were told', leaves: batch.length, error: (cause as Error).message });
+      const error = new LogAppendFailed(cause);
+      for (const p of batch) p.reject(error);
     }
   }
 }

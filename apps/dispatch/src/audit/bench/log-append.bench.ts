@@ -1,19 +1,24 @@
 /**
- * Appends per second to the durable log: the old path (one leaf per transaction, as dispatch
- * did before the group-commit appender) against LogAppender, with 1, 16, 64 and 256 concurrent writers.
+ * Appends per second to the durable log, every way side by side in one run (so a noisy machine
+ * moves them together), with 1, 16, 64 and 256 concurrent writers:
  *
- *   cd /work/main && node -r @swc-node/register apps/dispatch/src/audit/bench/log-append.bench.ts [secondsPerRow]
+ *   cd /work/main && node -r @swc-node/register apps/dispatch/src/audit/bench/log-append.bench.ts [secondsPerRow] [writers=1,16,64,256]
  *
  * Uses a throw-away database coop_test_bench_<random> on TEST_DATABASE_URL's server (default
  * postgres://postgres@127.0.0.1:5432), created and migrated like the test template, dropped at
  * the end. Every append is a real decision leaf (public form, seal, leaf hash, nodes,
  * disclosure) committed with fsync and synchronous_commit as the server has them. Rows:
  *
- * - old path: `db.transaction(tx => DecisionLogRepository.append(tx, ...))`, main pool of 20;
- * - appender: `LogAppender.appendDecision(record)`: the leaf is built by the caller (pseudonyms,
- *   H3 coarsening, canonical JSON, seal: CPU in this process), then group-committed;
- * - appender, leaves pre-built: `LogAppender.enqueue(entry)` with entries built beforehand,
- *   i.e. what the log's storage sustains when leaf building is spread over other processes.
+ * - baseline: a bare one-row INSERT, autocommitted (one fsync each), on a pool of 20: what
+ *   this machine's disk and CPU allow for a transaction right now;
+ * - locked path, one leaf per transaction: `DecisionLogRepository.append` in its own transaction
+ *   (policy activations still append this way; dispatch did before the appender);
+ * - appender, locked way: the group-commit appender as it was before the single statement
+ *   (each batch reads the right edge under the lock: 3 statements in a transaction), 1 in flight;
+ * - appender, single statement, 1 or 2 in flight (2 is the app's default);
+ * - appender, leaf built by the caller: `appendDecision(record)` (pseudonyms, H3 coarsening,
+ *   canonical JSON, seal: CPU in this process) with the default appender. The other appender
+ *   rows enqueue leaves built beforehand: what the log's storage sustains.
  *
  * A "writer" is a loop that awaits each append before the next, like a dispatch step. At the end
  * the stored tree is checked: indices contiguous, root from log_nodes = root from the leaves.
@@ -29,7 +34,7 @@ import { NOW, carDriver, policyWith, rideRequest } from '../../../../../libs/mat
 import { PolicyRepository } from '../../policy/policy.repository';
 import { PolicyService } from '../../policy/policy.service';
 import { DecisionLogRepository } from '../decision-log.repository';
-import { LOG_WRITER_APPLICATION, LogAppender } from '../log-appender';
+import { LOG_WRITER_APPLICATION, LogAppender, LogAppenderOptions, PIPELINE_DEPTH } from '../log-appender';
 import { LogEntry, logEntry } from '../log-batch.writer';
 import { LogLeafBuilder } from '../log-leaf.builder';
 import { PgNodeStore } from '../pg-node-store';
@@ -77,50 +82,63 @@ async function checkTree(db: DataSource): Promise<number> {
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
+  const writerCounts = (process.argv[3] ?? '1,16,64,256').split(',').map(Number);
   const name = `coop_test_bench_${randomBytes(3).toString('hex')}`;
   await onServer(`CREATE DATABASE "${name}"`);
   const url = withDatabase(testServerUrl(), name);
   const db = createDataSource({ url, poolSize: 20 });
-  const writerDb = createDataSource({ url, poolSize: 1, applicationName: LOG_WRITER_APPLICATION });
   await db.initialize();
-  await writerDb.initialize();
-  let appender: LogAppender | undefined;
+  const appenders: LogAppender[] = [];
   try {
     await migrate(db);
     const [{ fsync, synchronous_commit }]: { fsync: string; synchronous_commit: string }[] = await db.query(
       `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`,
     );
+    const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
     console.log(
       `${new Date().toISOString()} node ${process.version}, ${os.cpus()[0].model} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-        `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; PostgreSQL fsync=${fsync} synchronous_commit=${synchronous_commit}; ${seconds} s per row`,
+        `load average ${load()}; PostgreSQL fsync=${fsync} synchronous_commit=${synchronous_commit}; ${seconds} s per row`,
     );
     const policy = new PolicyService(new PolicyRepository(db));
     await policy.ready();
     const builder = new LogLeafBuilder(policy, new PseudonymKeys(new SecretStore(db)));
     const repository = new DecisionLogRepository(builder);
-    appender = new LogAppender(writerDb, builder, new Metrics());
+    const appender = async (options: LogAppenderOptions) => {
+      const writerDb = createDataSource({ url, poolSize: options.depth ?? PIPELINE_DEPTH, applicationName: LOG_WRITER_APPLICATION });
+      await writerDb.initialize();
+      const a = new LogAppender(writerDb, builder, new Metrics(), options);
+      appenders.push(a);
+      return a;
+    };
+    const lockedWay = await appender({ depth: 1, singleStatement: false });
+    const single1 = await appender({ depth: 1 });
+    const single2 = await appender({ depth: 2 });
     const records = Array.from({ length: 256 }, (_, i) => decision(i));
     const entries: LogEntry[] = await Promise.all(records.map(async (r) => logEntry(await builder.decision(r), r.request.requestId)));
-    const log = appender;
+    await db.query(`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
 
-    const rows: [string, number, (n: number) => Promise<unknown>][] = [];
-    for (const writers of [1, 16, 64, 256]) {
-      rows.push([`old path (1 leaf per transaction)`, writers, (n) => db.transaction((tx) => repository.append(tx, 'dispatch_decision', records[n % records.length]))]);
-      rows.push([`appender`, writers, (n) => log.appendDecision(records[n % records.length])]);
-      rows.push([`appender, leaves pre-built`, writers, (n) => log.enqueue(entries[n % entries.length])]);
+    type Row = [label: string, writers: number, once: (n: number) => Promise<unknown>, appender?: LogAppender];
+    const rows: Row[] = [];
+    for (const writers of writerCounts) {
+      rows.push([`baseline: bare one-row INSERT, autocommit (pool of 20)`, writers, () => db.query(`INSERT INTO bench_baseline DEFAULT VALUES`)]);
+      rows.push([`locked path, 1 leaf per transaction`, writers, (n) => db.transaction((tx) => repository.append(tx, 'dispatch_decision', records[n % records.length]))]);
+      rows.push([`appender, locked way (before), 1 in flight`, writers, (n) => lockedWay.enqueue(entries[n % entries.length]), lockedWay]);
+      rows.push([`appender, single statement, 1 in flight`, writers, (n) => single1.enqueue(entries[n % entries.length]), single1]);
+      rows.push([`appender, single statement, 2 in flight (default)`, writers, (n) => single2.enqueue(entries[n % entries.length]), single2]);
+      rows.push([`appender (default), leaf built by the caller`, writers, (n) => single2.appendDecision(records[n % records.length]), single2]);
     }
-    console.log(`| path | writers | appends | appends/s | leaves per transaction (mean) |`);
-    console.log(`| --- | ---: | ---: | ---: | ---: |`);
-    for (const [label, writers, once] of rows) {
-      const before = log.committed.batches;
+    console.log(`| path | writers | appends | appends/s | leaves per batch (mean) | locked batches | load average |`);
+    console.log(`| --- | ---: | ---: | ---: | ---: | ---: | --- |`);
+    for (const [label, writers, once, log] of rows) {
+      const before = { ...(log?.committed ?? { batches: 0, lockedBatches: 0 }) };
       const { perSecond, total } = await measure(writers, seconds, once);
-      const batches = log.committed.batches - before;
-      const perTx = label.startsWith('old') ? 1 : total / Math.max(1, batches);
-      console.log(`| ${label} | ${writers} | ${total} | ${perSecond} | ${perTx.toFixed(1)} |`);
+      const batches = log ? log.committed.batches - before.batches : total;
+      const locked = log ? log.committed.lockedBatches - before.lockedBatches : '';
+      console.log(`| ${label} | ${writers} | ${total} | ${perSecond} | ${(total / Math.max(1, batches)).toFixed(1)} | ${locked} | ${load()} |`);
     }
     console.log(`checked: ${await checkTree(db)} leaves contiguous, root from log_nodes equals the root of the leaves`);
   } finally {
-    await appender?.onApplicationShutdown();
+    for (const a of appenders) await a.onApplicationShutdown();
     await db.destroy();
     await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
