@@ -18,6 +18,7 @@ import { MembersService } from './members/members.service';
 import { BatchDispatcher } from './offers/batch-dispatcher';
 import { DispatchService } from './offers/dispatch.service';
 import { DispatchSteps } from './offers/dispatch-steps';
+import { DispatchLatency } from './offers/dispatch-latency';
 import { OfferDeadlineWorker } from './offers/offer-deadline.worker';
 import { OfferDeadlines } from './offers/offer-deadlines';
 import { OffersRepository } from './offers/offers.repository';
@@ -59,6 +60,7 @@ import { TripsService } from './trips/trips.service';
     OfferDeadlines,
     OfferDeadlineWorker,
     DispatchSteps,
+    DispatchLatency,
     DispatchService,
     BatchDispatcher,
     ...auditProviders,

@@ -123,7 +123,7 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
       const made: MadeOffer[] = [];
       for (const pick of record.assignment) {
         if (pick.driverId === null) continue;
-        made.push(await this.steps.makeOffer(tx, byId.get(pick.requestId)!, { driverId: pick.driverId, score: pick.score }, decisionIndex, nowMs));
+        made.push(await this.steps.makeOffer(tx, byId.get(pick.requestId)!, { driverId: pick.driverId, score: pick.score }, decisionIndex));
       }
       return { ended, made, decisionIndex, considered: open.length };
     });

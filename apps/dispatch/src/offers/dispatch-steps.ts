@@ -9,6 +9,7 @@ import { SupplyView } from '../presence/supply-view';
 import { RealtimeNotifier } from '../realtime/realtime.notifier';
 import { Trip } from '../trips/trip.types';
 import { TripsRepository } from '../trips/trips.repository';
+import { StageTimer } from './dispatch-latency';
 import { offerPayload } from './offer-payload';
 import { OfferDeadlines } from './offer-deadlines';
 import { Offer } from './offer.types';
@@ -88,9 +89,24 @@ export class DispatchSteps {
     return done!;
   }
 
-  /** Offers the trip to the driver; throws DriverTaken if a concurrent dispatch got them first. */
-  async makeOffer(tx: EntityManager, trip: Trip, choice: { driverId: string; score: number | null }, decisionIndex: number, nowMs: number): Promise<MadeOffer> {
+  /**
+   * Offers the trip to the driver; throws DriverTaken if a concurrent dispatch got them first.
+   * `decision` is the decision's log append, which may still be committing: the trip's status
+   * change is written meanwhile, and the offer row (which names the decision) only once the
+   * append resolved. Nothing here is visible to anyone before this transaction commits, so the
+   * decision is durable before the offer exists for others, let alone goes out.
+   */
+  async makeOffer(
+    tx: EntityManager,
+    trip: Trip,
+    choice: { driverId: string; score: number | null },
+    decision: number | Promise<number>,
+    timer?: StageTimer,
+  ): Promise<MadeOffer> {
     const matching = this.policy.inForce().document.matching;
+    // Promise.all also catches the append's failure when the status change fails first.
+    const [offered, decisionIndex] = await Promise.all([this.trips.transition(tx, trip.id, 'offer_made', { incrementOffers: true }), decision]);
+    timer?.lap('log_append');
     const offer = await this.offers.insertPending(tx, {
       tripId: trip.id, driverId: choice.driverId, attempt: trip.offerCount + 1, decisionIndex, timeoutSeconds: matching.offerTimeoutSeconds,
     });
@@ -98,21 +114,26 @@ export class DispatchSteps {
     // the caller rolls back and decides again. The decision is already committed to the log
     // (durable before the offer) and stays there as a decision that led to no offer.
     if (!offer) throw new DriverTaken();
-    const offered = await this.trips.transition(tx, trip.id, 'offer_made', { incrementOffers: true });
     await this.trips.recordEvent(tx, {
       tripId: trip.id, type: 'offer_made', from: 'requested', to: 'offered',
       data: { offerId: offer.id, driverId: choice.driverId, decisionIndex, score: choice.score },
     });
-    // Scheduled before commit: if the commit fails, the job finds no pending offer and does nothing.
-    await this.deadlines.schedule(offer.id, offer.expiresAt.getTime() - nowMs);
+    timer?.lap('offer_write');
     return { trip: offered!, offer, decisionIndex };
   }
 
-  /** Tells the driver and the rider, after the commit. */
-  async announceOffer({ trip, offer, decisionIndex }: MadeOffer): Promise<void> {
-    await this.presence.setAvailability(offer.driverId, 'offered', this.clock.nowMs(), PRESENCE_TTL_SECONDS);
+  /**
+   * After the commit: pushes the offer, then marks the driver offered and schedules the deadline.
+   * The presence write is sent before the push, so it reaches Redis ahead of any answer's write,
+   * but not waited for. The deadline job is added after the push: a crash before it is added
+   * leaves a pending offer without a job, which the sweeper expires (Sweeper: overdue offers).
+   */
+  async announceOffer({ trip, offer, decisionIndex }: MadeOffer, onPushed?: () => void): Promise<void> {
+    const marked = this.presence.setAvailability(offer.driverId, 'offered', this.clock.nowMs(), PRESENCE_TTL_SECONDS);
     this.notifier.toDriver(offer.driverId, 'offer', offerPayload(trip, offer, decisionIndex));
     this.notifier.toRider(trip.riderId, 'trip:updated', { tripId: trip.id, status: trip.status });
+    onPushed?.();
+    await Promise.all([marked, this.deadlines.schedule(offer.id, offer.expiresAt.getTime() - this.clock.nowMs())]);
   }
 
   announceUnfulfilled(trip: Trip): void {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { decideImmediate } from '@coop/matching';
 import { Clock, Metrics } from '@coop/platform';
 import { LogAppender } from '../audit/log-appender';
@@ -9,9 +9,10 @@ import { RoutedEtas } from '../routing/routed-etas';
 import { Trip } from '../trips/trip.types';
 import { TripsRepository } from '../trips/trips.repository';
 import { DispatchSteps, DriverTaken, MadeOffer, matchRequestOf, searchExhausted, withDatabaseTruth } from './dispatch-steps';
+import { DispatchLatency, StageTimer } from './dispatch-latency';
 import { OffersRepository } from './offers.repository';
 
-type Outcome =
+export type Outcome =
   | { kind: 'idle' }
   | { kind: 'deferred' }
   | { kind: 'no_candidate' }
@@ -25,12 +26,16 @@ const MAX_ATTEMPTS = 3;
  * a decision, log it, and offer the trip to the chosen driver. The step's transaction holds the
  * trip's row lock from the read to the offer, so no other step decides for the trip meanwhile.
  * The decision is logged through the group-commit LogAppender, which commits it in a log
- * transaction of its own and only then returns its index; the offer is written after that, so
- * the decision is durable before the offer exists, let alone goes out. If the offer then fails
- * (DriverTaken: a concurrent step took the driver), this transaction rolls back but the
- * decision stays in the log, as a decision that led to no offer, and the next attempt logs a
- * new one. In batch mode the step is deferred: the batch window (BatchDispatcher) decides for
- * every waiting trip.
+ * transaction of its own and only then returns its index; the offer row is written after that
+ * and this transaction commits after it, so the decision is durable before the offer exists
+ * for anyone, let alone goes out. If the offer then fails (DriverTaken: a concurrent step took
+ * the driver), this transaction rolls back but the decision stays in the log, as a decision
+ * that led to no offer, and the next attempt logs a new one. In batch mode the step is
+ * deferred: the batch window (BatchDispatcher) decides for every waiting trip.
+ *
+ * A new trip's first step runs inside the transaction that creates it (firstStep): the trip
+ * row is not visible to any other step until that commit, so it needs no lock, and the
+ * request and its offer share one commit instead of two.
  */
 @Injectable()
 export class DispatchService {
@@ -47,26 +52,29 @@ export class DispatchService {
     private readonly steps: DispatchSteps,
     private readonly routing: RoutedEtas,
     private readonly clock: Clock,
+    private readonly latency: DispatchLatency,
     metrics: Metrics,
   ) {
     this.decisions = metrics.counter('dispatch_decisions_total', 'Dispatch steps by outcome', ['outcome']);
   }
 
   /** Runs a dispatch step in the background; failures are logged and the sweeper retries. */
-  dispatchSoon(tripId: string): void {
-    this.dispatch(tripId).catch((error: Error) =>
+  dispatchSoon(tripId: string, timer?: StageTimer): void {
+    this.dispatch(tripId, timer).catch((error: Error) =>
       this.logger.error({ msg: 'dispatch failed; the sweeper will retry', tripId, error: error.message }),
     );
   }
 
-  async dispatch(tripId: string): Promise<Outcome['kind']> {
+  async dispatch(tripId: string, timer: StageTimer = this.latency.forStep()): Promise<Outcome['kind']> {
     if (this.policy.inForce().document.matching.mode === 'batch') return 'deferred';
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.step(tripId);
-        this.decisions.inc({ outcome: outcome.kind });
-        if (outcome.kind === 'offered') await this.steps.announceOffer(outcome);
-        if (outcome.kind === 'exhausted') this.steps.announceUnfulfilled(outcome.trip);
+        const outcome = await this.db.transaction(async (tx): Promise<Outcome> => {
+          const trip = await this.trips.lock(tx, tripId);
+          if (!trip || trip.status !== 'requested') return { kind: 'idle' };
+          return this.decide(tx, trip, await this.offers.driversAlreadyAsked(tx, tripId), timer);
+        });
+        await this.announce(outcome, timer);
         return outcome.kind;
       } catch (error) {
         if (!(error instanceof DriverTaken) || attempt >= MAX_ATTEMPTS) throw error;
@@ -74,35 +82,79 @@ export class DispatchService {
     }
   }
 
-  private step(tripId: string): Promise<Outcome> {
-    return this.db.transaction(async (tx): Promise<Outcome> => {
-      const trip = await this.trips.lock(tx, tripId);
-      if (!trip || trip.status !== 'requested') return { kind: 'idle' };
-      const { version, hash, document } = this.policy.inForce();
-      const matching = document.matching;
-      const nowMs = this.clock.nowMs();
-      if (searchExhausted(trip, matching, nowMs)) return { kind: 'exhausted', trip: await this.steps.markUnfulfilled(tx, trip) };
-      const request = matchRequestOf(trip, await this.offers.driversAlreadyAsked(tx, tripId));
-      const found = this.supply.current(matching).search(request, nowMs);
-      const search = withDatabaseTruth(found, await this.offers.busyAmong(tx, found.drivers.map((d) => d.driverId)));
-      // Asked under the trip's row lock so the ETAs belong to this very search; the wait is
-      // bounded by OSRM_TIMEOUT_MS, after which the ETA model stands in.
-      const routedEtas = await this.routing.forSearch(search, trip.pickup, nowMs);
-      const record = decideImmediate({
-        request,
-        supply: search,
-        nowMs,
-        policy: matching,
-        policyRef: { version: String(version), hash },
-        fairness: { medianEarningsPerHourMinor: this.steps.fairnessMedian(nowMs) },
-        routedEtas,
+  /**
+   * The first step for a trip inserted by `tx` and not committed yet. Under a savepoint: a step
+   * that fails leaves the trip requested all the same, and returns undefined for the caller to
+   * dispatch again after its commit (dispatchSoon; the sweeper behind it). Announce the outcome
+   * with `announce` once `tx` committed. The decision is committed to the log before `tx`: if
+   * `tx` then fails to commit, the log keeps a decision naming a trip that was never stored,
+   * like a DriverTaken rollback's, a decision that led to no offer.
+   */
+  async firstStep(tx: EntityManager, trip: Trip, timer: StageTimer): Promise<Outcome | undefined> {
+    if (this.policy.inForce().document.matching.mode === 'batch') return { kind: 'deferred' };
+    for (let attempt = 1; ; attempt++) {
+      await tx.query('SAVEPOINT first_dispatch');
+      try {
+        const outcome = await this.decide(tx, trip, [], timer);
+        await tx.query('RELEASE SAVEPOINT first_dispatch');
+        return outcome;
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT first_dispatch');
+        if (error instanceof DriverTaken && attempt < MAX_ATTEMPTS) continue;
+        this.logger.warn({ msg: 'first dispatch step failed; dispatching again after the request commits', tripId: trip.id, error: (error as Error).message });
+        return undefined;
+      }
+    }
+  }
+
+  /** `announce` without making the caller wait or fail: the push goes out before this returns. */
+  announceSoon(outcome: Outcome, timer: StageTimer): void {
+    this.announce(outcome, timer).catch((error: Error) =>
+      this.logger.warn({ msg: 'offer pushed, but its presence mark or deadline job failed; the sweeper covers it', error: error.message }),
+    );
+  }
+
+  /** After the step's commit: counts the outcome and tells the driver and rider. */
+  async announce(outcome: Outcome, timer: StageTimer): Promise<void> {
+    this.decisions.inc({ outcome: outcome.kind });
+    if (outcome.kind === 'offered') {
+      timer.lap('offer_commit');
+      await this.steps.announceOffer(outcome, () => {
+        timer.lap('announce');
+        timer.finish();
       });
-      const driverId = record.choice.driverId;
-      if (!driverId) return { kind: 'no_candidate' };
-      // Committed (by the appender's own connection) before this returns; a failed batch throws
-      // LogAppendFailed, which rolls this transaction back with no offer.
-      const decisionIndex = await this.log.appendDecision(record, tripId);
-      return { kind: 'offered', ...(await this.steps.makeOffer(tx, trip, { driverId, score: record.choice.score }, decisionIndex, nowMs)) };
+    }
+    if (outcome.kind === 'exhausted') this.steps.announceUnfulfilled(outcome.trip);
+  }
+
+  /** Decides for a trip this transaction holds (locked, or inserted by it) and writes the offer. */
+  private async decide(tx: EntityManager, trip: Trip, alreadyAsked: string[], timer: StageTimer): Promise<Outcome> {
+    const { version, hash, document } = this.policy.inForce();
+    const matching = document.matching;
+    const nowMs = this.clock.nowMs();
+    if (searchExhausted(trip, matching, nowMs)) return { kind: 'exhausted', trip: await this.steps.markUnfulfilled(tx, trip) };
+    const request = matchRequestOf(trip, alreadyAsked);
+    const found = this.supply.current(matching).search(request, nowMs);
+    const search = withDatabaseTruth(found, await this.offers.busyAmong(tx, found.drivers.map((d) => d.driverId)));
+    // Asked under the trip's row lock so the ETAs belong to this very search; the wait is
+    // bounded by OSRM_TIMEOUT_MS, after which the ETA model stands in.
+    const routedEtas = await this.routing.forSearch(search, trip.pickup, nowMs);
+    const record = decideImmediate({
+      request,
+      supply: search,
+      nowMs,
+      policy: matching,
+      policyRef: { version: String(version), hash },
+      fairness: { medianEarningsPerHourMinor: this.steps.fairnessMedian(nowMs) },
+      routedEtas,
     });
+    const driverId = record.choice.driverId;
+    if (!driverId) return { kind: 'no_candidate' };
+    timer.lap('search');
+    // Committed (by the appender's own connection) before it resolves, while makeOffer writes
+    // the trip's status; a failed batch rejects with LogAppendFailed, which rolls this step back
+    // with no offer.
+    const decision = this.log.appendDecision(record, trip.id);
+    return { kind: 'offered', ...(await this.steps.makeOffer(tx, trip, { driverId, score: record.choice.score }, decision, timer)) };
   }
 }

@@ -36,25 +36,20 @@ export class OffersRepository {
   /**
    * Inserts a pending offer expiring `timeoutSeconds` from the database's clock; returns
    * undefined when the driver already holds another offer (a concurrent dispatch won them).
+   * ON CONFLICT on that one index, not a savepoint: one round trip, and the transaction stays
+   * usable. A conflict on the trip's own index still raises: the caller holds the trip's lock.
    */
   async insertPending(
     db: EntityManager,
     offer: { tripId: string; driverId: string; attempt: number; decisionIndex: number | null; timeoutSeconds: number },
   ): Promise<Offer | undefined> {
-    await db.query('SAVEPOINT offer_insert');
-    try {
-      const rows: OfferRow[] = await db.query(
-        `INSERT INTO offers (trip_id, driver_id, attempt, state, decision_index, expires_at)
-         VALUES ($1, $2, $3, 'pending', $4, now() + make_interval(secs => $5)) RETURNING *`,
-        [offer.tripId, offer.driverId, offer.attempt, offer.decisionIndex, offer.timeoutSeconds],
-      );
-      await db.query('RELEASE SAVEPOINT offer_insert');
-      return toOffer(rows[0]);
-    } catch (error) {
-      await db.query('ROLLBACK TO SAVEPOINT offer_insert');
-      if ((error as { constraint?: string }).constraint === 'offers_one_pending_per_driver') return undefined;
-      throw error;
-    }
+    const rows: OfferRow[] = await db.query(
+      `INSERT INTO offers (trip_id, driver_id, attempt, state, decision_index, expires_at)
+       VALUES ($1, $2, $3, 'pending', $4, now() + make_interval(secs => $5))
+       ON CONFLICT (driver_id) WHERE state = 'pending' DO NOTHING RETURNING *`,
+      [offer.tripId, offer.driverId, offer.attempt, offer.decisionIndex, offer.timeoutSeconds],
+    );
+    return rows[0] && toOffer(rows[0]);
   }
 
   async find(db: EntityManager, id: string): Promise<Offer | undefined> {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, Principal } from '@coop/platform';
+import { DispatchLatency } from '../offers/dispatch-latency';
 import { DispatchService } from '../offers/dispatch.service';
 import { OffersRepository } from '../offers/offers.repository';
 import { Outbox } from '../outbox/outbox';
@@ -27,10 +28,16 @@ export class TripsService {
     private readonly presence: PresenceStore,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly latency: DispatchLatency,
   ) {}
 
-  /** Requests a trip from the rider's quote; the same quote twice returns the same trip. */
+  /**
+   * Requests a trip from the rider's quote; the same quote twice returns the same trip. The
+   * first dispatch step runs in the same transaction (DispatchService.firstStep), so the trip
+   * and its first offer commit together: the answer comes after the decision is logged.
+   */
   async request(riderId: string, quoteId: string): Promise<{ created: boolean; trip: ReturnType<typeof tripView> }> {
+    const timer = this.latency.forRequest();
     const outcome = await this.db.transaction(async (tx) => {
       const quote = await this.quotes.find(tx, quoteId);
       if (!quote || quote.riderId !== riderId) throw new DomainError('QUOTE_NOT_FOUND');
@@ -56,12 +63,15 @@ export class TripsService {
         fareAmount: trip.fareAmount.toString(), currency: trip.currency,
         policyVersion: trip.policyVersion, policyHash: trip.policyHash, at: new Date(this.clock.nowMs()).toISOString(),
       });
-      return { created: true, trip };
+      timer.lap('request_tx');
+      return { created: true, trip, dispatched: await this.dispatch.firstStep(tx, trip, timer) };
     });
     if (outcome.created) {
-      this.dispatch.dispatchSoon(outcome.trip.id);
+      if (outcome.dispatched) this.dispatch.announceSoon(outcome.dispatched, timer);
+      else this.dispatch.dispatchSoon(outcome.trip.id);
       this.outbox.relaySoon();
     }
+    // The trip as requested (../shared/API.md); its offer, if any, reaches the rider on the socket.
     return { created: outcome.created, trip: tripView(outcome.trip) };
   }
 
