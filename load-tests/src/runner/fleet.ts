@@ -37,7 +37,7 @@ export async function startFleet(
   let ready = 0;
   const tick = (what: string, total: number) => {
     ready++;
-    if (ready % 50 === 0 || ready === total) say(`setup: ${ready}/${total} ${what}`);
+    if (ready % Math.max(50, Math.round(total / 20)) === 0 || ready === total) say(`setup: ${ready}/${total} ${what}`);
   };
 
   const member = async (role: 'driver' | 'rider', name: string, api: ApiClient): Promise<SignedIn> => {

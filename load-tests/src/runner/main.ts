@@ -9,6 +9,7 @@
 // Scenarios are in load-tests/scenarios.json. Writes <out>/<scenario>-<time>.json and .md;
 // exits 1 when a threshold is missed (a search: when no rate held).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sampleCpu, startCluster } from '../cluster/cluster';
@@ -80,8 +81,8 @@ async function main(): Promise<number> {
   if (values.nodes) {
     if (!values.server) throw new Error('--nodes needs --server <entry>, e.g. dist/apps/server/src/main.js');
     const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    say(`starting ${values.nodes} node(s) of ${values.server} from port ${values['base-port']} (logs in ${out})`);
-    nodes = await startCluster({ count: Number(values.nodes), entry: values.server, basePort: Number(values['base-port']), env, logDir: out });
+    say(`starting ${values.nodes} node(s) of ${values.server} from port ${values['base-port']} (logs: ${tmpdir()}/load-node-*.log)`);
+    nodes = await startCluster({ count: Number(values.nodes), entry: values.server, basePort: Number(values['base-port']), env, logDir: tmpdir() });
   }
   const urls = (nodes.length ? nodes.map((n) => n.url) : (values.url ?? ['http://127.0.0.1:3000'])).map(localOnly);
   const midRun: MidRunEvent | undefined = values['kill-node-at'] ? killLastNode(nodes, Number(values['kill-node-at'])) : undefined;

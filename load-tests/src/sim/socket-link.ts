@@ -20,9 +20,9 @@ export interface LinkOptions {
   ackTimeoutMs?: number;
   /** How long a reconnecting link keeps trying before it gives up and stays down. */
   reconnectForMs?: number;
+  /** How long one connection attempt may take (a loaded server answers handshakes late). */
+  connectTimeoutMs?: number;
 }
-
-const CONNECT_ATTEMPT_MS = 5_000;
 
 /**
  * A socket.io connection to one namespace with the member's token, and acked calls as
@@ -129,10 +129,11 @@ export class SocketLink {
     });
   }
 
-  /** Connects one socket; resolves once connected, rejects on refusal or after CONNECT_ATTEMPT_MS. */
+  /** Connects one socket; resolves once connected, rejects on refusal or after the connect timeout. */
   private attempt(socket: Socket): Promise<void> {
+    const timeoutMs = this.options.connectTimeoutMs ?? 20_000;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`connect timeout after ${CONNECT_ATTEMPT_MS} ms`)), CONNECT_ATTEMPT_MS);
+      const timer = setTimeout(() => done(new Error(`connect timeout after ${timeoutMs} ms`)), timeoutMs);
       const done = (error?: Error) => {
         clearTimeout(timer);
         socket.off('connect', ok);
