@@ -35,7 +35,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,load-tests,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,load-tests,tools,infra}/**/*.spec.ts'],
     },
     {
       ...common,
