@@ -1,6 +1,7 @@
 import { ADMIN, TestSystem } from '../../../apps/server/test/system.harness';
 import { createTestDatabase } from '@coop/testing';
 import { BaselineServer, startBaselineServer } from '../baseline/baseline-server';
+import { seedMembers } from '../seed/seed-members';
 import { RunReport } from './report';
 import { runLoad } from './run-load';
 import { loadScenarios } from './scenario';
@@ -19,7 +20,10 @@ describe('the smoke load scenario', () => {
     dropFloor = floor.drop;
     baseline = await startBaselineServer({ databaseUrl: floor.url });
     const smoke = loadScenarios().smoke;
-    report = await runLoad(smoke, { url: system.url, admin: ADMIN, baselineUrl: baseline.url, command: 'jest smoke.int-spec', say: () => undefined });
+    // Seeded members: 32 sign-ups and sign-ins over HTTP would cost the server 64 scrypt hashes
+    // (minutes on a loaded machine); the demo city's test covers that path.
+    const seeded = await seedMembers({ databaseUrl: system.config.DATABASE_URL, scenario: smoke.name, drivers: smoke.drivers, riders: smoke.riders });
+    report = await runLoad(smoke, { url: system.url, seeded, admin: ADMIN, baselineUrl: baseline.url, command: 'jest smoke.int-spec', say: () => undefined });
   });
   afterAll(async () => {
     await baseline?.close();
