@@ -86,6 +86,14 @@ describe('dividend allocations in the transparency log', () => {
     expect(figures(record.members)).toEqual(figures(members));
     expect(new Set(record.members.map((m) => m.member)).size).toBe(members.length);
 
+    // Each member finds their own line through their statement.
+    for (const m of [r1, r2, d1, d2]) {
+      const statement = (await system.http('GET', `/v1/dividends/periods/${year}/me`, { token: m.token })).body;
+      const { memberId: _, ...mine } = statement.member;
+      expect(record.members[statement.logPosition]).toMatchObject(mine);
+    }
+    expect((await system.http('GET', `/v1/dividends/periods/${year}/me`, { token: rider.token })).body.logPosition).toBeNull();
+
     // Any member recomputes it: same reserve, allocations, cash and retained parts.
     expect(dividendRecomputationFailures(record)).toEqual([]);
 

@@ -26,6 +26,11 @@ const statementSchema = allocationSchema.omit({ members: true }).extend({
   totalPatronage: z.number().int(),
   patrons: z.number().int(),
   member: z.object({ memberId: z.string(), patronage: z.number().int(), allocation: z.number().int(), cash: z.number().int(), retained: z.number().int() }),
+  logPosition: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Your line (0-based) in the members of this year's dividend_allocation leaf of the transparency log, which lists members by pseudonym in member-id order; null when you had no patronage"),
 });
 
 @Controller('v1/dividends/periods')

@@ -62,7 +62,10 @@ export class DividendsService {
     const { members, ...inputs } = period.allocation!;
     const mine = members.find((m) => m.memberId === memberId) ?? { memberId, patronage: 0, allocation: 0, cash: 0, retained: 0 };
     const totalPatronage = members.reduce((s, m) => s + m.patronage, 0);
-    return { ...inputs, totalPatronage, patrons: members.length, member: mine };
+    // The log leaf lists members in code-unit order of member id (apps/dispatch/src/audit/dividend-leaf.ts).
+    const position = members.filter((m) => m.memberId < memberId).length;
+    const logPosition = members.some((m) => m.memberId === memberId) ? position : null;
+    return { ...inputs, totalPatronage, patrons: members.length, member: mine, logPosition };
   }
 
   private async compute(year: number, by: string, nowMs: number): Promise<PeriodRow> {
