@@ -31,7 +31,7 @@ export async function startFleet(
   tracker: TripTracker,
   rng: Prng,
   say: (line: string) => void,
-  options: { seeded?: SeededMembers; failover?: boolean } = {},
+  options: { seeded?: SeededMembers; failover?: boolean; setupBudgetMs?: number } = {},
 ): Promise<Fleet> {
   const creds = (name: string) => ({ email: memberEmail(s.name, name), password: MEMBER_PASSWORD });
   let ready = 0;
@@ -121,11 +121,24 @@ export async function startFleet(
     tick('drivers signed in', s.drivers);
     return bot;
   });
+  // Bounded: a server that cannot take the whole fleet in time gets a run with the drivers it
+  // did take (the report says how many), not a setup that never ends.
   ready = 0;
-  await inBatches(drivers, 32, async (bot) => {
-    await bot.start();
+  const setupDeadline = Date.now() + (options.setupBudgetMs ?? 15 * 60_000);
+  const online = await inBatches(drivers, 16, async (bot) => {
+    if (Date.now() > setupDeadline) return false;
+    try {
+      await bot.start();
+    } catch (error) {
+      say(`setup: driver ${bot.name} did not come online: ${(error as Error).message}`);
+      bot.stop();
+      return false;
+    }
     tick('drivers online', s.drivers);
+    return true;
   });
+  const onlineDrivers = drivers.filter((_, i) => online[i]);
+  if (onlineDrivers.length < drivers.length) say(`setup: ${onlineDrivers.length} of ${drivers.length} drivers online within the setup budget`);
 
   const riderNames = Array.from({ length: s.riders }, (_, i) => riderName(i));
   ready = 0;
@@ -151,7 +164,7 @@ export async function startFleet(
   });
 
   return {
-    drivers,
+    drivers: onlineDrivers,
     riders,
     stop() {
       drivers.forEach((d) => d.stop());

@@ -4,6 +4,7 @@
 //   (they get this process's environment: DATABASE_URL, REDIS_URL, REDIS_PREFIX, ADMIN_* ...)
 //   [--kill-node-at S]  SIGKILL the last node S seconds into the window (its bots move to the others)
 //   [--members file]    members' tokens from `npm run load:seed` instead of HTTP sign-ins
+//   [--setup-minutes M] drivers not online after M minutes of setup are left out (default 12; the report says so)
 //   [--no-baselines] [--out dir] [--drivers N] [--rate R] [--duration S] [--seed N]
 // npm run load -- search <scenario> ... [--rates 5,10,20,40] [--step-seconds 30] [--p99-limit 100] [--budget-minutes 18]
 // Scenarios are in load-tests/scenarios.json. Writes <out>/<scenario>-<time>.json and .md;
@@ -45,6 +46,7 @@ function options() {
       'step-seconds': { type: 'string', default: '30' },
       'p99-limit': { type: 'string', default: '100' },
       'budget-minutes': { type: 'string', default: '18' },
+      'setup-minutes': { type: 'string', default: '12' },
     },
   });
 }
@@ -91,7 +93,7 @@ async function main(): Promise<number> {
   const baseline = values['no-baselines'] || search ? undefined : await spawnBaselineServer(values['floor-database-url']!);
   try {
     const run = (s: Scenario) =>
-      runLoad(s, { url: urls, seeded, failover: urls.length > 1, midRun, sampleCpu: cpu, admin, baselineUrl: baseline?.url, command, seed: Number(values.seed), say });
+      runLoad(s, { url: urls, seeded, setupBudgetMs: Number(values['setup-minutes']) * 60_000, failover: urls.length > 1, midRun, sampleCpu: cpu, admin, baselineUrl: baseline?.url, command, seed: Number(values.seed), say });
     if (!search) {
       const report = await run(scenario);
       write(join(out, `${scenario.name}-${stamp(report.startedAt)}`), report, renderMarkdown(report));

@@ -28,6 +28,7 @@ export interface RunReport {
   probesDuringRun?: BaselineOutcome;
   latencyMs: { requestToOffer: LatencySummary; acceptToRider: LatencySummary; fixAck: LatencySummary; quote: LatencySummary; tripRequestHttp: LatencySummary };
   counts: {
+    driversOnline: number;
     requestsScheduled: number;
     requestsSent: number;
     requestsFailed: number;
@@ -104,6 +105,7 @@ export function buildReport(input: {
     check('arrivals skipped for want of a free rider', 0, m.arrivalsWithoutFreeRider),
     check('offers lost', 0, system.offersLost),
     check('trips stuck', 0, system.stuck),
+    check('drivers missing after setup', 0, s.drivers - system.driversOnline),
   ];
   const cpuList = cpus();
   return {
@@ -124,6 +126,7 @@ export function buildReport(input: {
     probesDuringRun: input.probes,
     latencyMs,
     counts: {
+      driversOnline: system.driversOnline,
       requestsScheduled: m.requestsScheduled,
       requestsSent: m.requestsSent,
       requestsFailed: m.requestsFailed,
@@ -203,6 +206,7 @@ export function renderMarkdown(r: RunReport): string {
     '| --- | ---: |',
     ...(
       [
+        ['drivers online / scenario', `${c.driversOnline} / ${s.drivers}`],
         ['requests sent / scheduled', `${c.requestsSent} / ${c.requestsScheduled}`],
         ['requests failed', c.requestsFailed],
         ['arrivals skipped: every rider of the pool on a trip (generator shortfall)', c.arrivalsWithoutFreeRider],

@@ -10,6 +10,7 @@ export interface LoadRunOptions {
   seeded?: SeededMembers;
   failover?: boolean;
   midRun?: MidRunEvent;
+  setupBudgetMs?: number;
   sampleCpu?: () => Promise<Record<string, number>>;
   admin: { email: string; password: string };
   /** A running baseline server; without one the run has no baselines. */
@@ -44,6 +45,7 @@ export async function runLoad(scenario: Scenario, o: LoadRunOptions): Promise<Ru
     seeded: o.seeded,
     failover: o.failover,
     midRun: o.midRun,
+    setupBudgetMs: o.setupBudgetMs,
     sampleCpu: o.sampleCpu,
     admin: o.admin,
     seed: o.seed ?? 1,

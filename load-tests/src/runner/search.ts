@@ -31,6 +31,7 @@ export function judgeStep(report: RunReport, limits: SearchLimits): { held: bool
   const p99 = report.latencyMs.requestToOffer.p99;
   if (p99 > limits.requestToOfferP99Ms) reasons.push(`request-to-offer p99 ${p99} ms > ${limits.requestToOfferP99Ms} ms`);
   if (c.errors > 0) reasons.push(`${c.errors} errors`);
+  if (c.driversOnline < report.scenario.drivers) reasons.push(`${c.driversOnline} of ${report.scenario.drivers} drivers online`);
   if (c.requestsWithoutOffer > 0) reasons.push(`${c.requestsWithoutOffer} requests without an offer`);
   if (c.offersLost > 0) reasons.push(`${c.offersLost} offers lost`);
   if (c.stuck > 0) reasons.push(`${c.stuck} trips stuck`);

@@ -17,6 +17,8 @@ export interface SystemOutcome {
   withoutOffer: number;
   /** Measured arrival rate, requests per second actually sent. */
   achievedRatePerSecond: number;
+  /** Drivers that came online in setup (fewer than the scenario's when the setup budget ran out). */
+  driversOnline: number;
   /** Per node, when the run had several. */
   nodes?: NodeCounts[];
   /** CPU seconds each sampled process used during the measured window (arrivals, not the drain), and the window's length. */
@@ -38,6 +40,8 @@ export interface SystemRunOptions {
   /** Bots move to another node after a drop (on with several nodes). */
   failover?: boolean;
   midRun?: MidRunEvent;
+  /** Setup stops putting drivers online after this long; the run goes on with those online. */
+  setupBudgetMs?: number;
   /** CPU seconds used so far by each process of interest (the nodes, the generator), sampled around the window. */
   sampleCpu?: () => Promise<Record<string, number>>;
   admin: { email: string; password: string };
@@ -68,7 +72,7 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
   // The admin signs in only when some driver still has to be approved over HTTP.
   const adminToken = o.seeded ? '' : (await signIn(api, o.admin)).token;
   const failover = o.failover ?? urls.length > 1;
-  const fleet = await startFleet(s, urls, apis, adminToken, metrics, tracker, rng, o.say, { seeded: o.seeded, failover });
+  const fleet = await startFleet(s, urls, apis, adminToken, metrics, tracker, rng, o.say, { seeded: o.seeded, failover, setupBudgetMs: o.setupBudgetMs });
 
   await o.beforeRun?.();
   // Let every driver's first fix land and the fix schedule reach its steady spread.
@@ -186,6 +190,7 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
     cancelled,
     withoutOffer,
     achievedRatePerSecond: span > 0 ? (metrics.requestsSent - 1) / span : 0,
+    driversOnline: fleet.drivers.length,
     nodes: urls.length > 1 ? tracker.byNode(urls) : undefined,
     cpu: cpuBefore && cpuAfter && { windowSeconds, secondsByProcess: cpuUsed(cpuBefore, cpuAfter) },
   };

@@ -114,7 +114,15 @@ export class DriverBot {
       void this.goOnline().catch((e) => this.fail('driver:online', e));
     });
     await this.link.connect();
-    await this.goOnline();
+    // A loaded server may answer late: going online is idempotent, so try it again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.goOnline();
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof AckError && error.code === 'ACK_TIMEOUT')) throw error;
+      }
+    }
     this.roam();
     this.scheduleFixes();
   }
