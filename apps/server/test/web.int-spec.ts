@@ -121,7 +121,7 @@ describe('members web page', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'audit-list.png') });
     await link.click();
 
-    await expect(page.locator('#plain-words').textContent()).resolves.toBe('You were 2nd of 2: 1 driver had a shorter pickup ETA.');
+    await expect(page.locator('p.plain').first().textContent()).resolves.toBe('You were 2nd of 2: 1 driver had a shorter pickup ETA.');
     await expect(page.locator('table.candidates tbody tr').count()).resolves.toBe(2);
     // Keyboard only: Tab reaches the Verify button and Enter presses it.
     for (let i = 0; i < 60 && (await page.evaluate(() => document.activeElement?.id)) !== 'verify'; i++) await page.keyboard.press('Tab');
@@ -131,7 +131,7 @@ describe('members web page', () => {
     await verdict.waitFor({ timeout: 20_000 });
     await expect(verdict.getAttribute('data-ok')).resolves.toBe('true');
     await expect(page.locator('#verify-result li.fail').count()).resolves.toBe(0);
-    await expect(page.locator('#verify-result li.pass').count()).resolves.toBe(3);
+    await expect(page.locator('#verify-result li.pass').count()).resolves.toBe(4);
     await page.screenshot({ path: join(SCREENSHOTS, 'decision-verified.png'), fullPage: true });
   });
 
@@ -213,5 +213,112 @@ describe('members web page', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: join(SCREENSHOTS, 'phone-live.png'), fullPage: true });
     await phone.close();
+  });
+
+  /** The checkpoint this browser remembers (localStorage, per log origin and key ID). */
+  async function seenCheckpoint(p: Page): Promise<{ treeSize: number; rootHash: string; key: string }> {
+    return p.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('coop.seen-checkpoint.v1:'));
+      if (!key) throw new Error('no remembered checkpoint');
+      return { ...JSON.parse(localStorage.getItem(key)!), key };
+    });
+  }
+
+  /**
+   * Appends one more entry and waits until a signed checkpoint covers it: a policy version put in
+   * force is logged by the checkpoint job itself, so this does not depend on drivers and trips.
+   */
+  async function growLog(): Promise<number> {
+    const before = (await system.http('GET', '/v1/audit/checkpoint')).body.treeSize as number;
+    await system.useMatchingPolicy({});
+    await system.until(async () => (await system.http('GET', '/v1/audit/checkpoint')).body.treeSize > before, 30_000, 200);
+    return (await system.http('GET', '/v1/audit/checkpoint')).body.treeSize;
+  }
+
+  it('remembers the checkpoint it verified and, on the next visit, proves the log only grew from it', async () => {
+    await page.goto(system.url + '/#/audit');
+    await page.locator('#log-check .log-ok[data-status]').waitFor();
+    const seen = await seenCheckpoint(page);
+    expect(seen.treeSize).toBeGreaterThan(decisionIndex);
+
+    const grown = await growLog();
+    await page.reload();
+    const ok = page.locator('#log-check [data-status="consistent"]');
+    await ok.waitFor({ timeout: 20_000 });
+    await expect(ok.textContent()).resolves.toBe(`✓ Signed log checked: ${grown} entries, consistent with the checkpoint you saw at size ${seen.treeSize}.`);
+    await expect(seenCheckpoint(page)).resolves.toMatchObject({ treeSize: grown });
+
+    // The Verify button runs the same check as one of its steps.
+    await page.goto(system.url + `/#/audit/${decisionIndex}`);
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    await page.locator('#verify-result [data-ok="true"]').waitFor({ timeout: 20_000 });
+    await expect(page.locator('#verify-result li.pass', { hasText: 'Log only grew' }).textContent()).resolves.toContain(`consistent with the checkpoint you saw at size ${grown}`);
+  });
+
+  it('warns when the root it remembers is not the one the log proves (a forged memory, as if history had changed)', async () => {
+    const seen = await seenCheckpoint(page);
+    const forged = Buffer.alloc(32, 7).toString('base64');
+    await page.evaluate(([key, root]) => {
+      const stored = JSON.parse(localStorage.getItem(key)!);
+      localStorage.setItem(key, JSON.stringify({ ...stored, rootHash: root }));
+    }, [seen.key, forged] as const);
+    await growLog();
+    await page.reload();
+    const alarm = page.locator('#log-alarm');
+    await alarm.waitFor({ timeout: 20_000 });
+    await expect(alarm.getByRole('heading').textContent()).resolves.toContain('rewrote its history');
+    await expect(alarm.textContent()).resolves.toContain(`a signed checkpoint of ${seen.treeSize} entries (root ${forged})`);
+    // The memory is kept as it was, so the warning stays until someone looks into it.
+    await expect(seenCheckpoint(page)).resolves.toMatchObject({ treeSize: seen.treeSize, rootHash: forged });
+    await page.screenshot({ path: join(SCREENSHOTS, 'log-rewritten.png'), fullPage: true });
+    await page.evaluate(([key, root]) => {
+      const stored = JSON.parse(localStorage.getItem(key)!);
+      localStorage.setItem(key, JSON.stringify({ ...stored, rootHash: root }));
+    }, [seen.key, seen.rootHash] as const);
+  });
+
+  it('warns when a stored node was changed, so the log cannot prove the entries the member saw', async () => {
+    await page.reload();
+    await page.locator('#log-check [data-status="consistent"]').waitFor({ timeout: 20_000 });
+    const seen = await seenCheckpoint(page);
+    // A node the proof from the remembered size uses. Not one on the log's right edge: appends
+    // read those, and would build the changed hash into new nodes (a node off the edge of size
+    // n is off the edge of every larger size). Growing the log changes the proof until one fits.
+    let grown = 0;
+    let node: { level: number; index: string; hash: Buffer } | undefined;
+    for (let attempt = 0; attempt < 4 && !node; attempt++) {
+      grown = await growLog();
+      const { proof } = (await system.http('GET', `/v1/audit/consistency?from=${seen.treeSize}&to=${grown}`)).body as { proof: string[] };
+      [node] = await system.sql<{ level: number; index: string; hash: Buffer }>(
+        `SELECT n.level, n.index, n.hash FROM log_nodes n, log_head h
+          WHERE n.hash = ANY($1::bytea[]) AND NOT ((h.size >> n.level) & 1 = 1 AND n.index = (h.size >> n.level) - 1)
+          ORDER BY n.level DESC LIMIT 1`,
+        [proof.map((p) => Buffer.from(p, 'base64'))],
+      );
+    }
+    if (!node) throw new Error('no stored node of the consistency proof is off the right edge');
+    const forged = Buffer.from(node.hash);
+    forged[0] ^= 1;
+    const { level, index } = node;
+    const setNode = async (hash: Buffer) => {
+      await system.sql('ALTER TABLE log_nodes DISABLE TRIGGER log_nodes_append_only');
+      try {
+        await system.sql('UPDATE log_nodes SET hash = $3 WHERE level = $1 AND index = $2', [level, index, hash]);
+      } finally {
+        await system.sql('ALTER TABLE log_nodes ENABLE TRIGGER log_nodes_append_only');
+      }
+    };
+    await setNode(forged);
+    try {
+      await page.reload();
+      const alarm = page.locator('#log-alarm');
+      await alarm.waitFor({ timeout: 20_000 });
+      await expect(alarm.textContent()).resolves.toMatch(new RegExp(`the consistency proof from ${seen.treeSize} to \\d+ entries fails`));
+      await expect(seenCheckpoint(page)).resolves.toMatchObject({ treeSize: seen.treeSize });
+    } finally {
+      await setNode(node.hash);
+    }
+    await page.reload();
+    await page.locator('#log-check [data-status="consistent"]').waitFor({ timeout: 20_000 });
   });
 });
