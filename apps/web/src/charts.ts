@@ -60,7 +60,8 @@ export function barChart(title: string, bars: readonly Bar[], options: { format?
 export function lineChart(title: string, periods: readonly string[], series: readonly Series[], options: { format?: (n: number) => string; id?: string } = {}): HTMLElement {
   const format = options.format ?? ((n: number) => n.toFixed(2));
   const left = 36;
-  const step = (WIDTH - left - 20) / Math.max(1, periods.length - 1);
+  // Room at the right for the last period's label, centred on its point.
+  const step = (WIDTH - left - 50) / Math.max(1, periods.length - 1);
   const x = (i: number) => left + 10 + i * step;
   const y = (v: number) => HEIGHT - BOTTOM - (HEIGHT - BOTTOM - TOP) * Math.min(1, Math.max(0, v));
   const grid = [0, 0.5, 1].map((v) =>

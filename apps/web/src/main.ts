@@ -9,6 +9,7 @@ import { showDecision } from './views/decision';
 import { showFairness } from './views/fairness';
 import { showGovernance } from './views/governance';
 import { checkLogOnLoad } from './views/log-banner';
+import { keepScrollRegionsReachable } from './scroll-regions';
 
 /** Cleanup of the view on screen (a socket to close), run before the next one is drawn. */
 let leave: (() => void) | void;
@@ -57,6 +58,12 @@ async function route(): Promise<void> {
   if (hash !== '#/sign-in') main.focus({ preventScroll: true });
 }
 
+keepScrollRegionsReachable(document.getElementById('main')!);
+// The skip link moves focus to the content; following "#main" would be taken for a route.
+document.querySelector('a.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+});
 window.addEventListener('hashchange', () => void route());
 void route();
 // Every visit first checks that the signed log only grew since this browser last saw it.

@@ -1,4 +1,4 @@
-import { h, replace, announce } from '../dom';
+import { h, replace } from '../dom';
 import { DecisionsSource } from '../audit/decisions-source';
 import { DecisionEntry, chosenFor, evaluationsOf } from '../audit/leaf-types';
 import { currentSession } from '../session';
@@ -38,18 +38,30 @@ function row(entry: DecisionEntry) {
   );
 }
 
-/** The decision list, newest first, with filters by time, pickup cell and "my decisions". */
+/** Pages read per press of "search older" while a filter is on, at most (100 entries each). */
+const SEARCH_PAGES = 10;
+/** A search stops once this many more entries match. */
+const SEARCH_MATCHES = 20;
+
+/**
+ * The decision list, newest first, with filters by time, pickup cell and "my decisions". The
+ * API reads the log by index only, so filters apply in the browser to the pages loaded; with a
+ * filter on, "search older" reads further pages until enough match, the log starts, or (for a
+ * time range) the entries get older than its start.
+ */
 export async function showAuditList(main: HTMLElement): Promise<void> {
   const session = currentSession();
   const source = new DecisionsSource();
   const loaded: DecisionEntry[] = [];
   const from = h('input', { id: 'f-from', type: 'datetime-local' });
   const to = h('input', { id: 'f-to', type: 'datetime-local' });
-  const cell = h('input', { id: 'f-cell', type: 'search', placeholder: 'e.g. 872b8…', autocomplete: 'off' });
-  const mine = h('input', { id: 'f-mine', type: 'checkbox', disabled: session?.role !== 'driver' });
+  const cells = h('datalist', { id: 'f-cells' });
+  const cell = h('input', { id: 'f-cell', type: 'search', list: 'f-cells', placeholder: 'e.g. 872b8…', autocomplete: 'off', 'aria-describedby': 'f-cell-hint' });
+  const isDriver = session?.role === 'driver';
+  const mine = h('input', { id: 'f-mine', type: 'checkbox', disabled: !isDriver, 'aria-describedby': isDriver ? undefined : 'f-mine-hint' });
   const body = h('tbody');
-  const count = h('p', { class: 'muted', id: 'audit-count' });
-  const more = h('button', { type: 'button', class: 'secondary' }, 'Load older decisions');
+  const count = h('p', { class: 'muted', id: 'audit-count', 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', class: 'secondary', id: 'audit-more' }, 'Load older decisions');
 
   const filters = (): Filters => ({
     from: from.value ? new Date(from.value).getTime() : undefined,
@@ -57,17 +69,38 @@ export async function showAuditList(main: HTMLElement): Promise<void> {
     cell: cell.value.trim(),
     mine: mine.checked,
   });
+  const filtering = () => {
+    const f = filters();
+    return Boolean(f.from || f.to || f.cell || f.mine);
+  };
+  const shown = () => loaded.filter((e) => matches(e, filters()));
   const draw = () => {
-    const shown = loaded.filter((e) => matches(e, filters()));
-    replace(body, shown.map(row));
-    count.textContent = `${shown.length} of ${loaded.length} loaded entries shown; the log has ${source.treeSize}.`;
+    const rows = shown();
+    replace(body, rows.map(row));
+    const seenCells = [...new Set(loaded.flatMap((e) => (e.leaf?.record ? evaluationsOf(e.leaf.record).map((v) => v.search.pickupCell) : [])))].sort();
+    replace(cells, seenCells.map((c) => h('option', { value: c })));
+    count.textContent = `${rows.length} of ${loaded.length} loaded entries shown; the log has ${source.treeSize}.`;
     more.hidden = !source.hasOlder;
-    announce(count.textContent);
+    more.textContent = filtering() ? 'Search older decisions' : 'Load older decisions';
+  };
+  /** Whether everything older than what is loaded is before the time range: no need to read on. */
+  const olderThanRange = () => {
+    const start = filters().from;
+    const oldest = loaded[loaded.length - 1]?.leaf?.record?.nowMs;
+    return start !== undefined && oldest !== undefined && oldest < start;
   };
   const load = async () => {
     more.disabled = true;
-    loaded.push(...(await source.older()));
-    more.disabled = false;
+    try {
+      const before = shown().length;
+      let pages = 0;
+      do {
+        loaded.push(...(await source.older()));
+        pages++;
+      } while (filtering() && source.hasOlder && pages < SEARCH_PAGES && shown().length - before < SEARCH_MATCHES && !olderThanRange());
+    } finally {
+      more.disabled = false;
+    }
     draw();
   };
   for (const input of [from, to, cell, mine]) input.addEventListener('input', draw);
@@ -85,17 +118,18 @@ export async function showAuditList(main: HTMLElement): Promise<void> {
         { class: 'filters', role: 'search', 'aria-label': 'Filter decisions', onsubmit: (e: Event) => e.preventDefault() },
         h('div', {}, h('label', { for: 'f-from' }, 'From'), from),
         h('div', {}, h('label', { for: 'f-to' }, 'To'), to),
-        h('div', {}, h('label', { for: 'f-cell' }, 'Pickup cell'), cell),
+        h('div', {}, h('label', { for: 'f-cell' }, 'Pickup cell'), cell, cells, h('small', { id: 'f-cell-hint', class: 'muted' }, 'All or part of an H3 cell id')),
         h(
           'div',
           { class: 'check' },
           mine,
           h('label', { for: 'f-mine' }, 'Only decisions about me'),
-          session?.role !== 'driver' ? h('small', { class: 'muted' }, ' (drivers only: riders are not named in decisions to themselves)') : null,
+          isDriver ? null : h('small', { class: 'muted', id: 'f-mine-hint' }, ' (drivers only: decisions name drivers, never riders)'),
         ),
       ),
+      h('p', { class: 'muted' }, 'Filters apply to the entries loaded in this page; "Search older decisions" reads further back.'),
       count,
-      h('div', { class: 'scroll' }, h('table', { id: 'decisions' }, h('thead', {}, h('tr', {}, ['Entry', 'Time', 'What', 'Pickup cell', 'Candidates', 'Outcome'].map((t) => h('th', { scope: 'col' }, t)))), body)),
+      h('div', { class: 'scroll' }, h('table', { id: 'decisions' }, h('caption', { class: 'visually-hidden' }, 'Log entries, newest first'), h('thead', {}, h('tr', {}, ['Entry', 'Time', 'What', 'Pickup cell', 'Candidates', 'Outcome'].map((t) => h('th', { scope: 'col' }, t)))), body)),
       more,
     ),
   );
