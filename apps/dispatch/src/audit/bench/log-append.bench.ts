@@ -2,7 +2,9 @@
  * Appends per second to the durable log, every way side by side in one run (so a noisy machine
  * moves them together), with 1, 16, 64 and 256 concurrent writers:
  *
- *   cd /work/main && node -r @swc-node/register apps/dispatch/src/audit/bench/log-append.bench.ts [secondsPerRow] [writers=1,16,64,256]
+ *   cd /work/main && node -r @swc-node/register apps/dispatch/src/audit/bench/log-append.bench.ts [secondsPerWay] [writers=1,16,64,256]
+ *
+ * Each way runs in 0.5 s slices, the ways taking turns, secondsPerWay in all per writer count.
  *
  * Uses a throw-away database coop_test_bench_<random> on TEST_DATABASE_URL's server (default
  * postgres://postgres@127.0.0.1:5432), created and migrated like the test template, dropped at
@@ -54,8 +56,8 @@ function decision(n: number) {
   });
 }
 
-/** Runs `writers` loops of `once` for `seconds`; appends per second. */
-async function measure(writers: number, seconds: number, once: (n: number) => Promise<unknown>): Promise<{ perSecond: number; total: number }> {
+/** Runs `writers` loops of `once` for `seconds` (each finishes the append it is in); appends and seconds taken. */
+async function measure(writers: number, seconds: number, once: (n: number) => Promise<unknown>): Promise<{ total: number; elapsed: number }> {
   let total = 0;
   const started = process.hrtime.bigint();
   const deadline = started + BigInt(Math.round(seconds * 1e9));
@@ -64,8 +66,7 @@ async function measure(writers: number, seconds: number, once: (n: number) => Pr
       while (process.hrtime.bigint() < deadline) await once(total++);
     }),
   );
-  const s = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: Math.round(total / s), total };
+  return { total, elapsed: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
 async function checkTree(db: DataSource): Promise<number> {
@@ -84,13 +85,21 @@ async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
   const writerCounts = (process.argv[3] ?? '1,16,64,256').split(',').map(Number);
   const name = `coop_test_bench_${randomBytes(3).toString('hex')}`;
+  // One database per appender, copied from the migrated first: an appender's tree is then never
+  // moved by another way's appends between its slices, which would send it the locked way.
+  const copies = ['locked', 'single1', 'single2'].map((way) => `${name}_${way}`);
   await onServer(`CREATE DATABASE "${name}"`);
   const url = withDatabase(testServerUrl(), name);
+  const first = createDataSource({ url, poolSize: 2 });
+  await first.initialize();
+  await migrate(first);
+  await first.destroy();
+  for (const copy of copies) await onServer(`CREATE DATABASE "${copy}" TEMPLATE "${name}"`);
   const db = createDataSource({ url, poolSize: 20 });
   await db.initialize();
   const appenders: LogAppender[] = [];
+  const writerDbs: DataSource[] = [];
   try {
-    await migrate(db);
     const [{ fsync, synchronous_commit }]: { fsync: string; synchronous_commit: string }[] = await db.query(
       `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`,
     );
@@ -103,44 +112,63 @@ async function main(): Promise<void> {
     await policy.ready();
     const builder = new LogLeafBuilder(policy, new PseudonymKeys(new SecretStore(db)));
     const repository = new DecisionLogRepository(builder);
-    const appender = async (options: LogAppenderOptions) => {
-      const writerDb = createDataSource({ url, poolSize: options.depth ?? PIPELINE_DEPTH, applicationName: LOG_WRITER_APPLICATION });
+    const appender = async (database: string, options: LogAppenderOptions) => {
+      const writerDb = createDataSource({ url: withDatabase(url, database), poolSize: options.depth ?? PIPELINE_DEPTH, applicationName: LOG_WRITER_APPLICATION });
       await writerDb.initialize();
+      writerDbs.push(writerDb);
       const a = new LogAppender(writerDb, builder, new Metrics(), options);
       appenders.push(a);
       return a;
     };
-    const lockedWay = await appender({ depth: 1, singleStatement: false });
-    const single1 = await appender({ depth: 1 });
-    const single2 = await appender({ depth: 2 });
+    const lockedWay = await appender(copies[0], { depth: 1, singleStatement: false });
+    const single1 = await appender(copies[1], { depth: 1 });
+    const single2 = await appender(copies[2], { depth: 2 });
     const records = Array.from({ length: 256 }, (_, i) => decision(i));
     const entries: LogEntry[] = await Promise.all(records.map(async (r) => logEntry(await builder.decision(r), r.request.requestId)));
     await db.query(`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
 
-    type Row = [label: string, writers: number, once: (n: number) => Promise<unknown>, appender?: LogAppender];
-    const rows: Row[] = [];
-    for (const writers of writerCounts) {
-      rows.push([`baseline: bare one-row INSERT, autocommit (pool of 20)`, writers, () => db.query(`INSERT INTO bench_baseline DEFAULT VALUES`)]);
-      rows.push([`locked path, 1 leaf per transaction`, writers, (n) => db.transaction((tx) => repository.append(tx, 'dispatch_decision', records[n % records.length]))]);
-      rows.push([`appender, locked way (before), 1 in flight`, writers, (n) => lockedWay.enqueue(entries[n % entries.length]), lockedWay]);
-      rows.push([`appender, single statement, 1 in flight`, writers, (n) => single1.enqueue(entries[n % entries.length]), single1]);
-      rows.push([`appender, single statement, 2 in flight (default)`, writers, (n) => single2.enqueue(entries[n % entries.length]), single2]);
-      rows.push([`appender (default), leaf built by the caller`, writers, (n) => single2.appendDecision(records[n % records.length]), single2]);
-    }
-    console.log(`| path | writers | appends | appends/s | leaves per batch (mean) | locked batches | load average |`);
+    type Way = [label: string, once: (n: number) => Promise<unknown>, appender?: LogAppender];
+    const ways: Way[] = [
+      [`baseline: bare one-row INSERT, autocommit (pool of 20)`, () => db.query(`INSERT INTO bench_baseline DEFAULT VALUES`)],
+      [`locked path, 1 leaf per transaction`, (n) => db.transaction((tx) => repository.append(tx, 'dispatch_decision', records[n % records.length]))],
+      [`appender, locked way (before), 1 in flight`, (n) => lockedWay.enqueue(entries[n % entries.length]), lockedWay],
+      [`appender, single statement, 1 in flight`, (n) => single1.enqueue(entries[n % entries.length]), single1],
+      [`appender, single statement, 2 in flight (default)`, (n) => single2.enqueue(entries[n % entries.length]), single2],
+      [`appender (default), leaf built by the caller`, (n) => single2.appendDecision(records[n % records.length]), single2],
+    ];
+    // The machine is shared and its load swings within seconds: each way runs in short slices,
+    // taking turns, so every way sees the same load; figures are totals over all its slices.
+    // (A batch still in flight at a slice's end finishes in it: the slice's time includes it.)
+    const slice = 0.5;
+    const cycles = Math.max(1, Math.round(seconds / slice));
+    console.log(`each way runs ${cycles} slices of ${slice} s per writer count, the ways taking turns`);
+    console.log(`| path | writers | appends | appends/s | leaves per batch (mean) | locked batches | load average at the end |`);
     console.log(`| --- | ---: | ---: | ---: | ---: | ---: | --- |`);
-    for (const [label, writers, once, log] of rows) {
-      const before = { ...(log?.committed ?? { batches: 0, lockedBatches: 0 }) };
-      const { perSecond, total } = await measure(writers, seconds, once);
-      const batches = log ? log.committed.batches - before.batches : total;
-      const locked = log ? log.committed.lockedBatches - before.lockedBatches : '';
-      console.log(`| ${label} | ${writers} | ${total} | ${perSecond} | ${(total / Math.max(1, batches)).toFixed(1)} | ${locked} | ${load()} |`);
+    for (const writers of writerCounts) {
+      const totals = ways.map(() => ({ appends: 0, seconds: 0, batches: 0, locked: 0 }));
+      for (let c = 0; c < cycles; c++) {
+        for (const [k, [, once, log]] of ways.entries()) {
+          const before = { ...(log?.committed ?? { batches: 0, lockedBatches: 0 }) };
+          const { total, elapsed } = await measure(writers, slice, once);
+          totals[k].appends += total;
+          totals[k].seconds += elapsed;
+          totals[k].batches += log ? log.committed.batches - before.batches : total;
+          totals[k].locked += log ? log.committed.lockedBatches - before.lockedBatches : 0;
+        }
+      }
+      for (const [k, [label, , log]] of ways.entries()) {
+        const t = totals[k];
+        const perBatch = (t.appends / Math.max(1, t.batches)).toFixed(1);
+        console.log(`| ${label} | ${writers} | ${t.appends} | ${Math.round(t.appends / t.seconds)} | ${perBatch} | ${log ? t.locked : ''} | ${load()} |`);
+      }
     }
-    console.log(`checked: ${await checkTree(db)} leaves contiguous, root from log_nodes equals the root of the leaves`);
+    for (const [k, d] of [db, ...writerDbs].entries()) {
+      console.log(`checked ${k === 0 ? name : copies[k - 1]}: ${await checkTree(d)} leaves contiguous, root from log_nodes equals the root of the leaves`);
+    }
   } finally {
-    for (const a of appenders) await a.onApplicationShutdown();
+    for (const a of appenders) await a.onApplicationShutdown().catch(() => undefined);
     await db.destroy();
-    await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    for (const d of [name, ...copies]) await onServer(`DROP DATABASE IF EXISTS "${d}" WITH (FORCE)`);
   }
 }
 

@@ -84,6 +84,26 @@ async function main(): Promise<void> {
     console.log(`baseline: bare one-row INSERT (autocommit, fsync) median ${median(bare).toFixed(2)} ms`);
 
     const writer = new LogBatchWriter();
+    // The locked way (3 statements in a transaction) against the single statement, interleaved.
+    {
+      const locked: number[] = [];
+      const single: number[] = [];
+      const q = timed(client, []);
+      for (let r = 0; r < rounds; r++) {
+        let t = process.hrtime.bigint();
+        await client.query('BEGIN');
+        const { after } = await writer.writeLocked(q, entries);
+        await client.query('COMMIT');
+        locked.push(ms(t));
+        t = process.hrtime.bigint();
+        const prepared = writer.prepare(after, entries);
+        const prepareMs = ms(t);
+        if (!(await writer.tryAppend(q, prepared))) throw new Error('the single statement did not match');
+        single.push(ms(t));
+        if (r === 0) console.log(`prepare (computeAppend + SQL text) ${prepareMs.toFixed(2)} ms, ${prepared.params.length} parameters`);
+      }
+      console.log(`locked way: batch median ${median(locked).toFixed(2)} ms; single statement: batch median ${median(single).toFixed(2)} ms`);
+    }
     // TOAST: EXTENDED (the default) moves a value out of line when the compressed row is still
     // over ~2 KiB (a second heap insert and an index insert per chunk); MAIN compresses and keeps it inline.
     for (const storage of ['EXTENDED', 'MAIN']) {
