@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SupplyIndex, decideImmediate } from '@coop/matching';
 import { planInclusion } from '@coop/transparency-log';
-import { NOW, carDriver, rideRequest } from '../../../../libs/matching/src/test-fixtures';
-import { verifyLog } from '../../../../tools/verify-log/verify-log';
-import { ADMIN, TestSystem } from '../../../server/test/system.harness';
-import { PolicyService } from '../policy/policy.service';
-import { CheckpointSigner } from './checkpoint-signer';
-import { LogAppender } from './log-appender';
+import { NOW, carDriver, rideRequest } from '../../../libs/matching/src/test-fixtures';
+import { verifyLog } from '../../../tools/verify-log/verify-log';
+import { CheckpointSigner } from '../../dispatch/src/audit/checkpoint-signer';
+import { LogAppender } from '../../dispatch/src/audit/log-appender';
+import { PolicyService } from '../../dispatch/src/policy/policy.service';
+import { ADMIN, TestSystem } from './system.harness';
 
 jest.setTimeout(120_000);
 
