@@ -1,5 +1,6 @@
 import { h, replace } from '../dom';
 import { DecisionsSource } from '../audit/decisions-source';
+import { searchOlder } from '../audit/search-older';
 import { DecisionEntry, chosenFor, evaluationsOf } from '../audit/leaf-types';
 import { currentSession } from '../session';
 
@@ -83,21 +84,13 @@ export async function showAuditList(main: HTMLElement): Promise<void> {
     more.hidden = !source.hasOlder;
     more.textContent = filtering() ? 'Search older decisions' : 'Load older decisions';
   };
-  /** Whether everything older than what is loaded is before the time range: no need to read on. */
-  const olderThanRange = () => {
-    const start = filters().from;
-    const oldest = loaded[loaded.length - 1]?.leaf?.record?.nowMs;
-    return start !== undefined && oldest !== undefined && oldest < start;
-  };
   const load = async () => {
     more.disabled = true;
     try {
-      const before = shown().length;
-      let pages = 0;
-      do {
-        loaded.push(...(await source.older()));
-        pages++;
-      } while (filtering() && source.hasOlder && pages < SEARCH_PAGES && shown().length - before < SEARCH_MATCHES && !olderThanRange());
+      // Without a filter, one page; with one, read on until enough match (see searchOlder).
+      const f = filters();
+      const limits = filtering() ? { pages: SEARCH_PAGES, matches: SEARCH_MATCHES, notBefore: f.from } : { pages: 1, matches: 0 };
+      loaded.push(...(await searchOlder(source, (e) => matches(e, f), limits)));
     } finally {
       more.disabled = false;
     }
