@@ -1,6 +1,7 @@
 import { createDataSource } from '@coop/platform';
 import { createTestDatabase } from '@coop/testing';
 import { Ledger1763900000100 } from '../../../libs/platform/src/database/migrations/1763900000100-ledger';
+import { LedgerAppendBatch1763900000800 } from '../../../libs/platform/src/database/migrations/1763900000800-ledger-append-batch';
 
 jest.setTimeout(30_000);
 
@@ -18,12 +19,16 @@ describe('the ledger migration', () => {
       const functions = async () =>
         (await db.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'ledger\\_%' ORDER BY proname`)).map((r: { proname: string }) => r.proname);
       expect(await tables()).toEqual(LEDGER_TABLES);
+      expect(await functions()).toEqual(['ledger_append', 'ledger_check_balanced', 'ledger_hold_state_follows']);
+      await new LedgerAppendBatch1763900000800().down(runner);
+      expect(await functions()).toEqual(['ledger_check_balanced', 'ledger_hold_state_follows']);
       await new Ledger1763900000100().down(runner);
       expect(await tables()).toEqual([]);
       expect(await functions()).toEqual([]);
       await new Ledger1763900000100().up(runner);
+      await new LedgerAppendBatch1763900000800().up(runner);
       expect(await tables()).toEqual(LEDGER_TABLES);
-      expect(await functions()).toEqual(['ledger_check_balanced', 'ledger_hold_state_follows']);
+      expect(await functions()).toEqual(['ledger_append', 'ledger_check_balanced', 'ledger_hold_state_follows']);
       // Working again: an unbalanced raw entry is still refused.
       await runner.startTransaction();
       await runner.query(`INSERT INTO ledger_accounts (id, currency, kind) VALUES ('coop:commission', 'CAD', 'coop-commission')`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Settled } from './group-commit';
+import { Batcher, Settled } from './batcher';
 import {
   AccountBalance,
   JournalTransaction,
@@ -21,6 +21,12 @@ export interface StoredTransaction {
 
 /** A two-phase hold's state: pending until exactly one posting or void. */
 export type HoldState = 'pending' | 'posted' | 'voided';
+
+/** A hold as stored, with its state. */
+export interface HeldEntry {
+  hold: StoredTransaction;
+  state: HoldState;
+}
 
 /** The outcome of an append: TigerBeetle's `ok` (new) or `exists` (duplicate, the original returned). */
 export interface AppendResult {
@@ -86,10 +92,10 @@ function selectTransactions(extra = ''): string {
 
 const SELECT_TRANSACTION = selectTransactions();
 
-/** A hold with its state: a resolution row wins over the pending one. */
-const SELECT_HOLD = selectTransactions(
+/** Holds with their state: a resolution row wins over the pending one. */
+const READ_HOLDS = `${selectTransactions(
   `(SELECT s.state FROM ledger_hold_states s WHERE s.hold_id = t.id ORDER BY (s.state = 'pending') LIMIT 1) AS hold_state,`,
-);
+)} WHERE t.id = ANY($1::text[]) AND t.kind = 'payment.hold' GROUP BY t.id`;
 
 function toStored(row: TransactionRow): StoredTransaction {
   return {
@@ -168,9 +174,25 @@ class ExistingContentDiffers extends Error {
  * deferred constraint trigger), posts in another currency than the account's (a foreign
  * key), and any UPDATE or DELETE. Balances are always sums over the postings.
  */
+/** The pg pool under TypeORM: the hot statements run as named prepared statements on it. */
+interface PgPool {
+  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
 @Injectable()
 export class LedgerRepository {
+  private readonly holdReads = new Batcher((ids: readonly string[]) => this.readHolds(ids), { maxInFlight: 2, maxBatch: 256 });
+
   constructor(private readonly db: DataSource) {}
+
+  /**
+   * Runs one of the hot statements (the append, the hold read) prepared: each connection
+   * parses and plans it once, then only binds and executes (PostgreSQL's extended protocol).
+   */
+  private async prepared<R>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    const pool = (this.db.driver as unknown as { master: PgPool }).master;
+    return (await pool.query<R>({ name, text, values })).rows;
+  }
 
   /**
    * Appends a checked transaction, opening its accounts on first use. A second append of the
@@ -251,7 +273,7 @@ export class LedgerRepository {
   private async call(txs: readonly JournalTransaction[]): Promise<Map<string, { isNew: boolean; seq: bigint; postedAt: Date }>> {
     let rows: Array<{ out_id: string; out_new: boolean; out_seq: string; out_posted_at: Date }>;
     try {
-      rows = await this.db.query(APPEND, appendParameters(txs));
+      rows = await this.prepared('ledger_append', APPEND, appendParameters(txs));
     } catch (error) {
       const e = error as { constraint?: string; detail?: string };
       if (e.constraint === 'ledger_transactions_idempotent') throw new ExistingContentDiffers((e.detail ?? '').split(' '));
@@ -305,13 +327,18 @@ export class LedgerRepository {
     return rows[0]?.state;
   }
 
-  /** A hold entry with its state, in one read (undefined when there is no such hold). */
-  async holdWithState(holdId: string): Promise<{ hold: StoredTransaction; state: HoldState } | undefined> {
-    const rows: Array<TransactionRow & { hold_state: HoldState }> = await this.db.query(
-      `${SELECT_HOLD} WHERE t.id = $1 AND t.kind = 'payment.hold' GROUP BY t.id`,
-      [holdId],
-    );
-    return rows[0] && { hold: toStored(rows[0]), state: rows[0].hold_state };
+  /**
+   * A hold entry with its state (undefined when there is no such hold). Concurrent calls
+   * share one query (each completion reads its trip's hold just before posting).
+   */
+  async holdWithState(holdId: string): Promise<HeldEntry | undefined> {
+    return this.holdReads.submit(holdId);
+  }
+
+  private async readHolds(holdIds: readonly string[]): Promise<Array<Settled<HeldEntry | undefined>>> {
+    const rows = await this.prepared<TransactionRow & { hold_state: HoldState }>('ledger_holds', READ_HOLDS, [holdIds]);
+    const byId = new Map(rows.map((r) => [r.id, { hold: toStored(r), state: r.hold_state }]));
+    return holdIds.map((id) => ({ ok: true, value: byId.get(id) }));
   }
 
   /** True when the trip's completion or cancellation fee is in the journal. */

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { JournalTransaction, assertBalanced } from '@coop/money';
 import { Metrics } from '@coop/platform';
-import { GroupCommit, GroupCommitOptions } from './group-commit';
+import { Batcher, BatcherOptions } from './batcher';
 import { AppendResult, AppendUnit, LedgerRepository } from './ledger.repository';
 
 /**
  * Two flushes at once: while one waits for its commit's WAL flush, the next batch is
  * already on its way (measured in apps/ledger/README.md, Benchmark).
  */
-export const POSTING_GROUP_COMMIT: GroupCommitOptions = { maxInFlight: 2, maxBatch: 64 };
+export const POSTING_GROUP_COMMIT: BatcherOptions = { maxInFlight: 2, maxBatch: 64 };
 
 /**
  * Posts journal transactions built by the posting rules of @coop/money: checks them in code
@@ -19,14 +19,14 @@ export const POSTING_GROUP_COMMIT: GroupCommitOptions = { maxInFlight: 2, maxBat
 @Injectable()
 export class PostingService {
   private readonly posted: Counter<'kind' | 'outcome'>;
-  private readonly commits: GroupCommit<AppendUnit, AppendResult[]>;
+  private readonly commits: Batcher<AppendUnit, AppendResult[]>;
 
   constructor(
     private readonly journal: LedgerRepository,
     metrics: Metrics,
   ) {
     this.posted = metrics.counter('ledger_transactions_total', 'Ledger appends by kind and outcome (new or duplicate)', ['kind', 'outcome']);
-    this.commits = new GroupCommit((units) => this.journal.appendUnits(units), POSTING_GROUP_COMMIT);
+    this.commits = new Batcher((units) => this.journal.appendUnits(units), POSTING_GROUP_COMMIT);
   }
 
   async post(tx: JournalTransaction): Promise<AppendResult> {

@@ -1,9 +1,10 @@
 /**
- * Group commit: requests that arrive while a flush is in flight wait for it and then go
- * together in the next flush, so N concurrent postings cost one round trip and one commit
- * (one WAL flush) instead of N. A lone request is flushed at once: batching adds no latency
- * when there is nothing to batch with. The flush answers each request on its own (a value
- * or an error), so one bad request does not fail its neighbours.
+ * Batches concurrent requests: those that arrive while a flush is in flight wait for it and
+ * then go together in the next flush. For appends this is a group commit: N concurrent
+ * postings cost one round trip and one commit (one WAL flush) instead of N; for reads, one
+ * query instead of N. A lone request is flushed at once: batching adds no latency when there
+ * is nothing to batch with. The flush answers each request on its own (a value or an
+ * error), so one bad request does not fail its neighbours.
  *
  * The idea is PostgreSQL's own commit_delay/commit_siblings, done by the client, where it
  * also saves the statements' round trips and parse/plan work.
@@ -12,7 +13,7 @@
 /** One request's answer from a flush. */
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-export interface GroupCommitOptions {
+export interface BatcherOptions {
   /** Flushes running at once (each holds one database connection). */
   maxInFlight: number;
   /** Most requests in one flush. */
@@ -25,16 +26,16 @@ interface Waiting<T, R> {
   reject: (error: unknown) => void;
 }
 
-export class GroupCommit<T, R> {
+export class Batcher<T, R> {
   private readonly waiting: Array<Waiting<T, R>> = [];
   private inFlight = 0;
 
   /** `flush` must answer every request of its batch, in order; if it throws, all of them fail with that error. */
   constructor(
     private readonly flush: (requests: readonly T[]) => Promise<Array<Settled<R>>>,
-    private readonly options: GroupCommitOptions,
+    private readonly options: BatcherOptions,
   ) {
-    if (options.maxInFlight < 1 || options.maxBatch < 1) throw new Error('group commit needs maxInFlight >= 1 and maxBatch >= 1');
+    if (options.maxInFlight < 1 || options.maxBatch < 1) throw new Error('a batcher needs maxInFlight >= 1 and maxBatch >= 1');
   }
 
   submit(request: T): Promise<R> {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GroupCommit, Settled } from './group-commit';
+import { Batcher, Settled } from './batcher';
 
 /** A flush we release by hand, recording the batches it was given. */
 function controlledFlush() {
@@ -16,10 +16,10 @@ function controlledFlush() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('GroupCommit', () => {
+describe('Batcher', () => {
   it('flushes a lone request at once, and batches those that arrive while it is in flight', async () => {
     const f = controlledFlush();
-    const commit = new GroupCommit(f.flush, { maxInFlight: 1, maxBatch: 100 });
+    const commit = new Batcher(f.flush, { maxInFlight: 1, maxBatch: 100 });
     const first = commit.submit(1);
     expect(f.batches).toEqual([[1]]);
     const later = [2, 3, 4].map((r) => commit.submit(r));
@@ -34,7 +34,7 @@ describe('GroupCommit', () => {
 
   it('answers each request on its own: one refusal does not fail its batch neighbours', async () => {
     const f = controlledFlush();
-    const commit = new GroupCommit(f.flush, { maxInFlight: 1, maxBatch: 100 });
+    const commit = new Batcher(f.flush, { maxInFlight: 1, maxBatch: 100 });
     const blocker = commit.submit(0);
     const answers = [5, -6, 7].map((r) => commit.submit(r).then((v) => ({ v }), (e: Error) => ({ e: e.message })));
     f.releases[0]!();
@@ -46,7 +46,7 @@ describe('GroupCommit', () => {
 
   it('fails the whole batch when the flush itself throws, and keeps serving afterwards', async () => {
     let calls = 0;
-    const commit = new GroupCommit(
+    const commit = new Batcher(
       async (requests: readonly number[]) => {
         if (calls++ === 0) throw new Error('connection lost');
         return requests.map((r) => ({ ok: true as const, value: r }));
@@ -63,7 +63,7 @@ describe('GroupCommit', () => {
         let running = 0;
         let peak = 0;
         const sizes: number[] = [];
-        const commit = new GroupCommit(
+        const commit = new Batcher(
           async (requests: readonly number[]) => {
             running++;
             peak = Math.max(peak, running);
