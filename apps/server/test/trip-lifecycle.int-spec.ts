@@ -19,8 +19,14 @@ describe('one trip end to end', () => {
     const { tripId, quote } = await system.requestTrip(rider);
     expect(quote.fare).toEqual({ amount: expect.any(Number), currency: 'CAD' });
     expect(quote.policyHash).toMatch(/^[0-9a-f]{64}$/);
+    // The first offer commits with the trip: it is stored by the time the request is answered,
+    // and its decision is already in the log.
+    const stored = await system.sql<{ state: string; decision_index: string }>('SELECT state, decision_index FROM offers WHERE trip_id = $1', [tripId]);
+    expect(stored).toEqual([{ state: 'pending', decision_index: expect.any(String) }]);
+    expect(await system.sql('SELECT kind FROM log_leaves WHERE index = $1 AND trip_id = $2', [stored[0].decision_index, tripId])).toEqual([{ kind: 'dispatch_decision' }]);
 
     const offer = await driver.socket.next('offer', (o) => o.tripId === tripId);
+    expect(offer.decisionIndex).toBe(Number(stored[0].decision_index));
     expect(offer).toMatchObject({ tripId, kind: 'ride', fare: quote.fare, decisionIndex: expect.any(Number) });
     expect(Date.parse(offer.expiresAt)).toBeGreaterThan(Date.now());
 
