@@ -158,17 +158,27 @@ export async function startFleet(
         else if (e.reason !== 'io client disconnect') metrics.disconnects++;
       },
     });
-    await bot.connect();
+    try {
+      await bot.connect();
+    } catch (error) {
+      // As for drivers: a rider the server could not take is left out (the pool is smaller,
+      // and arrivals that find no free rider are counted), not the end of the run.
+      say(`setup: rider ${name} did not connect: ${(error as Error).message}`);
+      bot.close();
+      return undefined;
+    }
     tick('riders connected', s.riders);
     return bot;
   });
+  const connectedRiders = riders.filter((r): r is RiderBot => r !== undefined);
+  if (connectedRiders.length < riders.length) say(`setup: ${connectedRiders.length} of ${riders.length} riders connected`);
 
   return {
     drivers: onlineDrivers,
-    riders,
+    riders: connectedRiders,
     stop() {
       drivers.forEach((d) => d.stop());
-      riders.forEach((r) => r.close());
+      connectedRiders.forEach((r) => r.close());
     },
   };
 }
