@@ -30,6 +30,19 @@ export function termInWords(term: string): string {
   return TERMS[term] ?? term;
 }
 
+/** Column headings short enough for a phone; the long words go in the legend above the table. */
+const TERMS_SHORT: Record<string, string> = {
+  pickupEta: 'ETA',
+  idle: 'Waiting',
+  fairness: 'Fairness',
+  fixFreshness: 'Fresh fix',
+  vehicleFit: 'Vehicle',
+};
+
+export function termHeading(term: string): string {
+  return TERMS_SHORT[term] ?? term;
+}
+
 export function ordinal(n: number): string {
   const tens = n % 100;
   const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';

@@ -1,39 +1,50 @@
 import { api } from '../api';
 import { announce, h, replace } from '../dom';
 import { decisionAt } from '../audit/decisions-source';
-import { explain, ordinal, reasonInWords, termInWords } from '../audit/explain';
+import { explain, ordinal, reasonInWords, termHeading, termInWords } from '../audit/explain';
 import { DecisionEntry, Evaluation, chosenFor, evaluationsOf } from '../audit/leaf-types';
 import { verifyDecision } from '../verify/verify-decision';
 import { showLogGrowth } from './log-banner';
 
 function candidatesTable(evaluation: Evaluation, chosen: string | null, viewer: string | undefined) {
   const terms = Object.keys(evaluation.candidates[0]?.terms ?? {});
-  return h(
-    'div',
-    { class: 'scroll' },
+  // The explanation sits above the table, not in its caption: a caption is as wide as the table,
+  // which on a phone scrolls sideways and would cut the sentence.
+  const legend = h(
+    'p',
+    { class: 'muted' },
+    'Points per term are 0 to 10 000; the score is their weighted sum under the policy. ',
+    terms.flatMap((t, i) => [h('strong', {}, termHeading(t)), `: ${termInWords(t)}${i < terms.length - 1 ? '; ' : '.'}`]),
+  );
+  return [
+    legend,
     h(
-      'table',
-      { class: 'candidates' },
-      h('caption', {}, 'Candidates, best first. Points per term are 0 to 10 000; the score is their weighted sum under the policy.'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Driver'), h('th', { scope: 'col' }, 'Pickup ETA'), h('th', { scope: 'col' }, 'Distance'), terms.map((t) => h('th', { scope: 'col' }, `${termInWords(t)} (points)`)), h('th', { scope: 'col' }, 'Score'))),
+      'div',
+      { class: 'scroll' },
       h(
-        'tbody',
-        {},
-        evaluation.candidates.map((c, i) =>
-          h(
-            'tr',
-            { class: [c.driverId === chosen ? 'chosen' : '', c.driverId === viewer ? 'me' : ''].join(' ').trim() || undefined },
-            h('td', {}, ordinal(i + 1)),
-            h('th', { scope: 'row' }, h('code', {}, c.driverId), c.driverId === viewer ? ' (you)' : '', c.driverId === chosen ? ' (offered)' : ''),
-            h('td', {}, `${c.features.etaSeconds} s`),
-            h('td', {}, `${c.features.distanceM} m`),
-            terms.map((t) => h('td', {}, c.terms[t])),
-            h('td', {}, h('strong', {}, c.score)),
+        'table',
+        { class: 'candidates' },
+        h('caption', {}, 'Candidates, best first'),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Driver'), h('th', { scope: 'col' }, 'Pickup ETA'), h('th', { scope: 'col' }, 'Distance'), terms.map((t) => h('th', { scope: 'col' }, `${termHeading(t)} points`)), h('th', { scope: 'col' }, 'Score'))),
+        h(
+          'tbody',
+          {},
+          evaluation.candidates.map((c, i) =>
+            h(
+              'tr',
+              { class: [c.driverId === chosen ? 'chosen' : '', c.driverId === viewer ? 'me' : ''].join(' ').trim() || undefined },
+              h('td', {}, ordinal(i + 1)),
+              h('th', { scope: 'row' }, h('code', {}, c.driverId), c.driverId === viewer ? ' (you)' : '', c.driverId === chosen ? ' (offered)' : ''),
+              h('td', {}, `${c.features.etaSeconds} s`),
+              h('td', {}, `${c.features.distanceM} m`),
+              terms.map((t) => h('td', {}, c.terms[t])),
+              h('td', {}, h('strong', {}, c.score)),
+            ),
           ),
         ),
       ),
     ),
-  );
+  ];
 }
 
 function evaluationSection(entry: DecisionEntry, evaluation: Evaluation) {
