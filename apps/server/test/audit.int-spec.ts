@@ -66,6 +66,9 @@ describe('the member-auditable dispatch log, end to end', () => {
   /** A trip that one driver declines and the other takes: two decisions. */
   async function tripWithDecline(n: number) {
     // n: the neighbourhood (area) where the drivers wait.
+    // A fresh fix from every waiting driver: matching excludes fixes older than the policy's
+    // staleFixSeconds (45 s), which a loaded machine can pass between two tests.
+    for (const d of drivers) expect(await d.socket.call('driver:location', { ...area(n), at: new Date().toISOString() })).toEqual({ ok: true });
     const rider = await system.member('rider');
     members.push(rider.memberId);
     const { tripId } = await system.requestTrip(rider, area(n), near(area(n)));
