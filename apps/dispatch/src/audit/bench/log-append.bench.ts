@@ -20,7 +20,9 @@
  * - appender, single statement, 1 or 2 in flight (2 is the app's default);
  * - appender, leaf built by the caller: `appendDecision(record)` (pseudonyms, H3 coarsening,
  *   canonical JSON, seal: CPU in this process) with the default appender. The other appender
- *   rows enqueue leaves built beforehand: what the log's storage sustains.
+ *   rows enqueue leaves built beforehand: what the log's storage sustains;
+ * - two appenders on one log, as two dispatch processes (sharing this event loop), the writers
+ *   split between them: their batches alternate on the lock, so most miss their tree.
  *
  * A "writer" is a loop that awaits each append before the next, like a dispatch step. At the end
  * the stored tree is checked: indices contiguous, root from log_nodes = root from the leaves.
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
   const name = `coop_test_bench_${randomBytes(3).toString('hex')}`;
   // One database per appender, copied from the migrated first: an appender's tree is then never
   // moved by another way's appends between its slices, which would send it the locked way.
-  const copies = ['locked', 'single1', 'single2'].map((way) => `${name}_${way}`);
+  const copies = ['locked', 'single1', 'single2', 'pair_locked', 'pair_single'].map((way) => `${name}_${way}`);
   await onServer(`CREATE DATABASE "${name}"`);
   const url = withDatabase(testServerUrl(), name);
   const first = createDataSource({ url, poolSize: 2 });
@@ -123,11 +125,16 @@ async function main(): Promise<void> {
     const lockedWay = await appender(copies[0], { depth: 1, singleStatement: false });
     const single1 = await appender(copies[1], { depth: 1 });
     const single2 = await appender(copies[2], { depth: 2 });
+    // Two appenders on one database, as two dispatch processes would be: their batches alternate on the lock.
+    const pairLocked = [await appender(copies[3], { depth: 1, singleStatement: false }), await appender(copies[3], { depth: 1, singleStatement: false })];
+    const pairSingle = [await appender(copies[4], { depth: 2 }), await appender(copies[4], { depth: 2 })];
     const records = Array.from({ length: 256 }, (_, i) => decision(i));
     const entries: LogEntry[] = await Promise.all(records.map(async (r) => logEntry(await builder.decision(r), r.request.requestId)));
     await db.query(`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
 
-    type Way = [label: string, once: (n: number) => Promise<unknown>, appender?: LogAppender];
+    type Way = [label: string, once: (n: number) => Promise<unknown>, appenders?: LogAppender | LogAppender[]];
+    const committed = (log: LogAppender | LogAppender[]) =>
+      [log].flat().reduce((sum, a) => ({ batches: sum.batches + a.committed.batches, lockedBatches: sum.lockedBatches + a.committed.lockedBatches }), { batches: 0, lockedBatches: 0 });
     const ways: Way[] = [
       [`baseline: bare one-row INSERT, autocommit (pool of 20)`, () => db.query(`INSERT INTO bench_baseline DEFAULT VALUES`)],
       [`locked path, 1 leaf per transaction`, (n) => db.transaction((tx) => repository.append(tx, 'dispatch_decision', records[n % records.length]))],
@@ -135,6 +142,8 @@ async function main(): Promise<void> {
       [`appender, single statement, 1 in flight`, (n) => single1.enqueue(entries[n % entries.length]), single1],
       [`appender, single statement, 2 in flight (default)`, (n) => single2.enqueue(entries[n % entries.length]), single2],
       [`appender (default), leaf built by the caller`, (n) => single2.appendDecision(records[n % records.length]), single2],
+      [`two appenders on one log, locked way (before)`, (n) => pairLocked[n % 2].enqueue(entries[n % entries.length]), pairLocked],
+      [`two appenders on one log, default`, (n) => pairSingle[n % 2].enqueue(entries[n % entries.length]), pairSingle],
     ];
     // The machine is shared and its load swings within seconds: each way runs in short slices,
     // taking turns, so every way sees the same load; figures are totals over all its slices.
@@ -148,12 +157,13 @@ async function main(): Promise<void> {
       const totals = ways.map(() => ({ appends: 0, seconds: 0, batches: 0, locked: 0 }));
       for (let c = 0; c < cycles; c++) {
         for (const [k, [, once, log]] of ways.entries()) {
-          const before = { ...(log?.committed ?? { batches: 0, lockedBatches: 0 }) };
+          const before = log && committed(log);
           const { total, elapsed } = await measure(writers, slice, once);
+          const after = log && committed(log);
           totals[k].appends += total;
           totals[k].seconds += elapsed;
-          totals[k].batches += log ? log.committed.batches - before.batches : total;
-          totals[k].locked += log ? log.committed.lockedBatches - before.lockedBatches : 0;
+          totals[k].batches += before && after ? after.batches - before.batches : total;
+          totals[k].locked += before && after ? after.lockedBatches - before.lockedBatches : 0;
         }
       }
       for (const [k, [label, , log]] of ways.entries()) {
@@ -162,8 +172,9 @@ async function main(): Promise<void> {
         console.log(`| ${label} | ${writers} | ${t.appends} | ${Math.round(t.appends / t.seconds)} | ${perBatch} | ${log ? t.locked : ''} | ${load()} |`);
       }
     }
-    for (const [k, d] of [db, ...writerDbs].entries()) {
-      console.log(`checked ${k === 0 ? name : copies[k - 1]}: ${await checkTree(d)} leaves contiguous, root from log_nodes equals the root of the leaves`);
+    for (const [k, database] of [name, ...copies].entries()) {
+      const d = k === 0 ? db : writerDbs[[0, 1, 2, 3, 5][k - 1]];
+      console.log(`checked ${database}: ${await checkTree(d)} leaves contiguous, root from log_nodes equals the root of the leaves`);
     }
   } finally {
     for (const a of appenders) await a.onApplicationShutdown().catch(() => undefined);
