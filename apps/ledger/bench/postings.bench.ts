@@ -42,7 +42,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const clientCounts = (process.env.BENCH_CLIENTS ?? '1,8,16').split(',').map(Number);
 const sqlOnly = process.env.BENCH_SQL === '1';
 /** Postings per second the event supply is sized for; a client that runs dry fails the run. */
-const MAX_RATE = 1500;
+const MAX_RATE = 800;
 
 const riders = Array.from({ length: 3000 }, () => randomUUID());
 const drivers = Array.from({ length: 300 }, () => randomUUID());
