@@ -32,6 +32,7 @@ export interface RunReport {
     requestsScheduled: number;
     requestsSent: number;
     requestsFailed: number;
+    ridersOnEarlierTrips: number;
     arrivalsWithoutFreeRider: number;
     achievedRatePerSecond: number;
     offersReceived: number;
@@ -130,6 +131,7 @@ export function buildReport(input: {
       requestsScheduled: m.requestsScheduled,
       requestsSent: m.requestsSent,
       requestsFailed: m.requestsFailed,
+      ridersOnEarlierTrips: m.ridersOnEarlierTrips,
       arrivalsWithoutFreeRider: m.arrivalsWithoutFreeRider,
       achievedRatePerSecond: Math.round(system.achievedRatePerSecond * 100) / 100,
       offersReceived: m.offersReceived,
@@ -209,6 +211,7 @@ export function renderMarkdown(r: RunReport): string {
         ['drivers online / scenario', `${c.driversOnline} / ${s.drivers}`],
         ['requests sent / scheduled', `${c.requestsSent} / ${c.requestsScheduled}`],
         ['requests failed', c.requestsFailed],
+        ['arrivals lost to riders still on an earlier run\'s trip (generator)', c.ridersOnEarlierTrips],
         ['arrivals skipped: every rider of the pool on a trip (generator shortfall)', c.arrivalsWithoutFreeRider],
         ['offers received', c.offersReceived],
         ['requests without an offer', c.requestsWithoutOffer],

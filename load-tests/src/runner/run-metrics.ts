@@ -15,6 +15,8 @@ export class RunMetrics {
   arrivalsWithoutFreeRider = 0;
   requestsSent = 0;
   requestsFailed = 0;
+  /** Arrivals whose rider still had an open trip from an earlier run (left out of the pool). */
+  ridersOnEarlierTrips = 0;
   offersReceived = 0;
   declinedBusy = 0;
   matched = 0;

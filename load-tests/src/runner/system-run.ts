@@ -128,8 +128,16 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
         .catch(() => undefined)
         .then(() => freeRiders.push(rider));
     } catch (error) {
+      const code = error instanceof ApiError ? error.code : 'CLIENT';
+      if (code === 'RIDER_HAS_ACTIVE_TRIP') {
+        // Riders in the free pool have no open trip of this run: this one is still on a trip
+        // of an earlier run (one that was stopped mid-way). The generator's fault, not the
+        // system's: the rider leaves the pool and the run counts it.
+        metrics.ridersOnEarlierTrips++;
+        return;
+      }
       metrics.requestsFailed++;
-      metrics.error('rider request', error instanceof ApiError ? error.code : 'CLIENT');
+      metrics.error('rider request', code);
       freeRiders.push(rider);
     }
   };
