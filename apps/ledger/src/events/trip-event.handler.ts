@@ -112,10 +112,11 @@ export class TripEventHandler {
     const found = await this.journal.holdWithState(holdEntryId(tripId));
     const resolution = found && found.state === 'pending' ? resolve(found.hold.tx) : undefined;
     const skipped = found === undefined ? 'no hold was placed' : `the hold was ${found.state} already`;
+    const unit = [...(entry ? [entry] : []), ...(resolution ? [resolution] : [])];
     let results: AppendResult[];
     let holdOutcome: HandleOutcome['hold'];
     try {
-      results = await this.postings.postTogether([...(entry ? [entry] : []), ...(resolution ? [resolution] : [])]);
+      results = unit.length > 0 ? await this.postings.postTogether(unit) : [];
       holdOutcome = resolution ? posted(results[results.length - 1]!) : { skipped };
     } catch (error) {
       if (!resolution || !isMoneyError(error) || error.code !== 'LEDGER.INVALID_PENDING') throw error;
