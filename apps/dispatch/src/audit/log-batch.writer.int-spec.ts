@@ -79,7 +79,7 @@ describe('single-statement log appends', () => {
 
   for (const depth of [1, 2]) {
     it(`appender with ${depth} in flight: falls back when another writer appends between its batches, every index once`, async () => {
-      const log = new LogAppender(db, {} as LogLeafBuilder, new Metrics(), { depth });
+      const log = new LogAppender(db, {} as LogLeafBuilder, new Metrics(), { depth, singleStatement: true });
       const indices: Promise<number>[] = [];
       let n = 0;
       for (let round = 0; round < 12; round++) {

@@ -15,11 +15,11 @@
  *   this machine's disk and CPU allow for a transaction right now;
  * - locked path, one leaf per transaction: `DecisionLogRepository.append` in its own transaction
  *   (policy activations still append this way; dispatch did before the appender);
- * - appender, locked way: the group-commit appender as it was before the single statement
- *   (each batch reads the right edge under the lock: 3 statements in a transaction), 1 in flight;
- * - appender, single statement, 1 or 2 in flight (2 is the app's default);
+ * - appender, locked way: each batch reads the right edge under the lock, 3 statements in a
+ *   transaction (the app's default; the appender as it was before the single statement);
+ * - appender, single statement, 1 or 2 in flight (LogAppenderOptions.singleStatement);
  * - appender, leaf built by the caller: `appendDecision(record)` (pseudonyms, H3 coarsening,
- *   canonical JSON, seal: CPU in this process) with the default appender. The other appender
+ *   canonical JSON, seal: CPU in this process) with the single statement, 2 in flight. The other appender
  *   rows enqueue leaves built beforehand: what the log's storage sustains;
  * - two appenders on one log, as two dispatch processes (sharing this event loop), the writers
  *   split between them: their batches alternate on the lock, so most miss their tree.
@@ -123,11 +123,11 @@ async function main(): Promise<void> {
       return a;
     };
     const lockedWay = await appender(copies[0], { depth: 1, singleStatement: false });
-    const single1 = await appender(copies[1], { depth: 1 });
-    const single2 = await appender(copies[2], { depth: 2 });
+    const single1 = await appender(copies[1], { depth: 1, singleStatement: true });
+    const single2 = await appender(copies[2], { depth: 2, singleStatement: true });
     // Two appenders on one database, as two dispatch processes would be: their batches alternate on the lock.
     const pairLocked = [await appender(copies[3], { depth: 1, singleStatement: false }), await appender(copies[3], { depth: 1, singleStatement: false })];
-    const pairSingle = [await appender(copies[4], { depth: 2 }), await appender(copies[4], { depth: 2 })];
+    const pairSingle = [await appender(copies[4], { depth: 2, singleStatement: true }), await appender(copies[4], { depth: 2, singleStatement: true })];
     const records = Array.from({ length: 256 }, (_, i) => decision(i));
     const entries: LogEntry[] = await Promise.all(records.map(async (r) => logEntry(await builder.decision(r), r.request.requestId)));
     await db.query(`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
@@ -138,12 +138,12 @@ async function main(): Promise<void> {
     const ways: Way[] = [
       [`baseline: bare one-row INSERT, autocommit (pool of 20)`, () => db.query(`INSERT INTO bench_baseline DEFAULT VALUES`)],
       [`locked path, 1 leaf per transaction`, (n) => db.transaction((tx) => repository.append(tx, 'dispatch_decision', records[n % records.length]))],
-      [`appender, locked way (before), 1 in flight`, (n) => lockedWay.enqueue(entries[n % entries.length]), lockedWay],
+      [`appender, locked way, 1 in flight (the app's default)`, (n) => lockedWay.enqueue(entries[n % entries.length]), lockedWay],
       [`appender, single statement, 1 in flight`, (n) => single1.enqueue(entries[n % entries.length]), single1],
-      [`appender, single statement, 2 in flight (default)`, (n) => single2.enqueue(entries[n % entries.length]), single2],
-      [`appender (default), leaf built by the caller`, (n) => single2.appendDecision(records[n % records.length]), single2],
-      [`two appenders on one log, locked way (before)`, (n) => pairLocked[n % 2].enqueue(entries[n % entries.length]), pairLocked],
-      [`two appenders on one log, default`, (n) => pairSingle[n % 2].enqueue(entries[n % entries.length]), pairSingle],
+      [`appender, single statement, 2 in flight`, (n) => single2.enqueue(entries[n % entries.length]), single2],
+      [`appender, single statement, 2 in flight, leaf built by the caller`, (n) => single2.appendDecision(records[n % records.length]), single2],
+      [`two appenders on one log, locked way`, (n) => pairLocked[n % 2].enqueue(entries[n % entries.length]), pairLocked],
+      [`two appenders on one log, single statement, 2 in flight`, (n) => pairSingle[n % 2].enqueue(entries[n % entries.length]), pairSingle],
     ];
     // The machine is shared and its load swings within seconds: each way runs in short slices,
     // taking turns, so every way sees the same load; figures are totals over all its slices.
