@@ -4,10 +4,12 @@ import { DispatchLatency } from './dispatch-latency';
 async function observed(metrics: Metrics) {
   const stages = (await metrics.registry.getSingleMetric('dispatch_offer_stage_seconds')!.get()).values;
   const total = (await metrics.registry.getSingleMetric('dispatch_request_to_offer_seconds')!.get()).values;
+  // A histogram's values carry the series name (…_sum, …_count) beside the labels.
+  const named = (v: (typeof stages)[number], suffix: string) => ((v as { metricName?: string }).metricName ?? '').endsWith(suffix);
   const sum = (values: typeof stages, stage?: string) =>
-    values.filter((v) => v.metricName?.endsWith('_sum') && (stage === undefined || v.labels.stage === stage)).reduce((a, v) => a + v.value, 0);
+    values.filter((v) => named(v, '_sum') && (stage === undefined || v.labels.stage === stage)).reduce((a, v) => a + v.value, 0);
   const count = (values: typeof stages, stage?: string) =>
-    values.filter((v) => v.metricName?.endsWith('_count') && (stage === undefined || v.labels.stage === stage)).reduce((a, v) => a + v.value, 0);
+    values.filter((v) => named(v, '_count') && (stage === undefined || v.labels.stage === stage)).reduce((a, v) => a + v.value, 0);
   return { stages, total, sum, count };
 }
 
