@@ -117,6 +117,9 @@ describe('offers', () => {
     const view = await system.http('GET', `/v1/trips/${tripId}`, { token: rider.token });
     expect(view.body).toMatchObject({ tripId, status: 'unfulfilled' });
     expect(await system.tripEvents(tripId)).toEqual(['requested', 'offer_made', 'offer_declined', 'offer_made', 'offer_expired', 'unfulfilled']);
+    // The ledger hears of it as a cancellation by the system: the card hold is released, no fee.
+    await system.untilPosted(`trip:${tripId}:hold:voided`);
+    expect(await system.sql(`SELECT 1 FROM ledger_transactions WHERE id = $1`, [`trip:${tripId}:cancelled`])).toEqual([]);
 
     // A third driver was free nearby, but the policy's limit is the limit.
     const offers = await system.offers(tripId);

@@ -10,6 +10,7 @@ import { RealtimeNotifier } from '../realtime/realtime.notifier';
 import { Trip } from '../trips/trip.types';
 import { TripsRepository } from '../trips/trips.repository';
 import { StageTimer } from './dispatch-latency';
+import { Outbox } from '../outbox/outbox';
 import { offerPayload } from './offer-payload';
 import { OfferDeadlines } from './offer-deadlines';
 import { Offer } from './offer.types';
@@ -80,12 +81,22 @@ export class DispatchSteps {
     private readonly presence: PresenceStore,
     private readonly deadlines: OfferDeadlines,
     private readonly notifier: RealtimeNotifier,
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Ends the search. The ledger hears of it as a cancellation by the system (no fee), so the
+   * rider's card hold is released now rather than by its expiry a day later.
+   */
   async markUnfulfilled(tx: EntityManager, trip: Trip): Promise<Trip> {
     const done = await this.trips.transition(tx, trip.id, 'search_exhausted', { cancelledBy: 'system' });
     await this.trips.recordEvent(tx, { tripId: trip.id, type: 'unfulfilled', from: trip.status, to: 'unfulfilled', data: { offers: trip.offerCount } });
+    await this.outbox.write(tx, 'trip.cancelled', {
+      tripId: trip.id, riderId: trip.riderId, driverId: null, statusBefore: trip.status, cancelledBy: 'system', outcome: 'unfulfilled',
+      kind: trip.kind, vehicleKind: trip.vehicleKind, matchedAt: null,
+      policyVersion: trip.policyVersion, policyHash: trip.policyHash, at: new Date(this.clock.nowMs()).toISOString(),
+    });
     return done!;
   }
 
@@ -137,6 +148,7 @@ export class DispatchSteps {
   }
 
   announceUnfulfilled(trip: Trip): void {
+    this.outbox.relaySoon();
     this.notifier.toRider(trip.riderId, 'trip:updated', { tripId: trip.id, status: 'unfulfilled' });
   }
 
