@@ -4,7 +4,8 @@
 #   friday  10,000 drivers, 50 requests/s for 5 min, one node, baselines in the same run
 #   search  the city scenario's rate stepped up, on one node, then on two (ratio = capacity)
 #   kill    the city scenario on two nodes, node B SIGKILLed 30 s into the window
-# Usage: load-tests/scripts/measure.sh [kill] [search] [friday]   (default: all three, in that order)
+#   compare the same search with p99 under 1 s as the mark, one node then two
+# Usage: load-tests/scripts/measure.sh [kill] [search] [friday] [compare]   (default: the first three)
 # Only 127.0.0.1; every node and the baseline server are stopped when a run ends.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,6 +34,13 @@ seed() { (cd "$ROOT" && npm run --silent load:seed -- "$@"); }
 for step in "${STEPS[@]}"; do
   echo "== $step $(date -u +%H:%M:%S) load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   case $step in
+    compare)
+      # One node against two with a mark this shared machine can reach (p99 under 1 s): where each breaks.
+      seed city --database-url "$DATABASE_URL" --drivers 1000 --riders 3000 --out /tmp/h3-members-city.json
+      for n in 1 2; do
+        REDIS_PREFIX=h3-compare$n load search city --nodes $n --drivers 300 --members /tmp/h3-members-city.json \
+          --rates 1,2,4,8,16,32 --step-seconds 20 --budget-minutes 5 --p99-limit 1000
+      done ;;
     friday)
       seed friday --database-url "$DATABASE_URL" --out /tmp/h3-members-friday.json
       REDIS_PREFIX=h3-friday load friday --nodes 1 --members /tmp/h3-members-friday.json --setup-minutes 5 ;;
