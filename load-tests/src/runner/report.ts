@@ -95,12 +95,14 @@ export function buildReport(input: {
   const errors = m.errorCount;
   const errorRate = m.operations > 0 ? errors / m.operations : 0;
   const check = (name: string, limit: number, value: number): Check => ({ name, limit, value, pass: value <= limit });
+  // A latency nobody measured (no offer, no fix ack in the window) is a failure, not a zero.
+  const measured = (l: LatencySummary, p: 'p95' | 'p99') => (l.count > 0 ? l[p] : Number.POSITIVE_INFINITY);
   const checks = [
-    check('request to offer p95 (ms)', s.thresholds.requestToOfferP95Ms, latencyMs.requestToOffer.p95),
-    check('request to offer p99 (ms)', s.thresholds.requestToOfferP99Ms, latencyMs.requestToOffer.p99),
-    check('accept to rider notified p99 (ms)', s.thresholds.acceptToRiderP99Ms, latencyMs.acceptToRider.p99),
-    check('location fix ack p95 (ms)', s.thresholds.fixAckP95Ms, latencyMs.fixAck.p95),
-    check('location fix ack p99 (ms)', s.thresholds.fixAckP99Ms, latencyMs.fixAck.p99),
+    check('request to offer p95 (ms)', s.thresholds.requestToOfferP95Ms, measured(latencyMs.requestToOffer, 'p95')),
+    check('request to offer p99 (ms)', s.thresholds.requestToOfferP99Ms, measured(latencyMs.requestToOffer, 'p99')),
+    check('accept to rider notified p99 (ms)', s.thresholds.acceptToRiderP99Ms, measured(latencyMs.acceptToRider, 'p99')),
+    check('location fix ack p95 (ms)', s.thresholds.fixAckP95Ms, measured(latencyMs.fixAck, 'p95')),
+    check('location fix ack p99 (ms)', s.thresholds.fixAckP99Ms, measured(latencyMs.fixAck, 'p99')),
     check('error rate', s.thresholds.errorRate, errorRate),
     check('requests without an offer', 0, system.withoutOffer),
     check('arrivals skipped for want of a free rider', 0, m.arrivalsWithoutFreeRider),
