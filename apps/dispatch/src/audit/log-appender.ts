@@ -22,9 +22,9 @@ export interface LogAppenderOptions {
   depth?: number;
   /**
    * true: a batch is one autocommitted statement when the tree is known (see the class comment).
-   * Off by default for now: with it on, apps/server/test/audit-two-instances.int-spec.ts (dispatch
-   * from two app instances) timed out waiting for offers twice at 16:40-16:52 UTC and passed with
-   * it off; the cause is not found yet. The benchmark and log-batch.writer.int-spec.ts turn it on.
+   * Off by default: measured faster for one process but 20% slower with two processes appending
+   * to one log (most batches miss their tree), and audit-two-instances.int-spec.ts timed out
+   * twice with it on under heavy load (it passed three times later): see the audit README.
    */
   singleStatement?: boolean;
 }
