@@ -63,7 +63,9 @@ export interface RunReport {
   pass: boolean;
 }
 
+/** The commit of the system measured: LOAD_SYSTEM_COMMIT when the system was built elsewhere (measure.sh), else this checkout's HEAD. */
 function gitCommit(): string {
+  if (process.env.LOAD_SYSTEM_COMMIT) return process.env.LOAD_SYSTEM_COMMIT;
   try {
     return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   } catch {
