@@ -25,6 +25,8 @@ ln -s "$ROOT/node_modules" "$BUILD/node_modules"
 (cd "$BUILD" && npx swc apps libs load-tests -d dist --config-file .swcrc \
   --ignore "**/*.spec.ts,**/*.int-spec.ts,**/test/**,**/bench/**,**/test-fixtures.ts,apps/web/**" >/dev/null)
 SERVER=$BUILD/dist/apps/server/src/main.js
+# The reports name the commit built here, not whatever the checkout's HEAD is when they are written.
+export LOAD_SYSTEM_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
 
 # The seeder writes members into the schema: create and migrate the database first.
 node "$BUILD/dist/libs/platform/src/database/migrate.cli.js"
