@@ -9,6 +9,8 @@ import { ProposalSimulationJob } from './governance/proposal-simulation.job';
 import { ProposalSimulator } from './governance/proposal-simulator.service';
 import { ProposalsRepository } from './governance/proposals.repository';
 import { SimulationsRepository } from './governance/simulations.repository';
+import { PayoutAccountsController } from './payout-accounts/payout-accounts.controller';
+import { PayoutAccountsRepository } from './payout-accounts/payout-accounts.repository';
 import { PayoutRunsRepository } from './payouts/payout-runs.repository';
 import { PayoutRunner } from './payouts/payout-runner.service';
 import { PaymentProvider, PayoutJournal } from './payouts/payout.ports';
@@ -29,7 +31,7 @@ export class PayoutsModule {
     return {
       module: PayoutsModule,
       imports: options.imports,
-      controllers: [GovernanceController, PayoutsController, DividendsController],
+      controllers: [GovernanceController, PayoutsController, PayoutAccountsController, DividendsController],
       providers: [
         ProposalsRepository,
         GovernanceService,
@@ -37,6 +39,7 @@ export class PayoutsModule {
         SimulationsRepository,
         ProposalSimulator,
         ProposalSimulationJob,
+        PayoutAccountsRepository,
         PayoutRunsRepository,
         PayoutRunner,
         PayoutScheduleJob,

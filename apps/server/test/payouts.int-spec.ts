@@ -65,12 +65,20 @@ describe('payout runs', () => {
     expect(await system.sql('SELECT 1 FROM payout_runs')).toEqual([]);
   });
 
+  /** A driver with a payout account (a run pays only drivers who have one). */
+  async function payee(): Promise<Member> {
+    const d = await system.member('driver');
+    const set = await system.http('PUT', '/v1/members/me/payout-account', { token: d.token, body: { holderName: 'Test driver', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' } });
+    expect(set.status).toBe(200);
+    return d;
+  }
+
   const crashPoints: CrashPoint[] = ['after-plan', 'after-ledger-append', 'after-post', 'after-file', 'after-provider-submit'];
 
   it.each(crashPoints)('a run killed %s and resumed after a restart pays each driver exactly once', async (point) => {
-    const a = await system.member('driver');
-    const b = await system.member('driver');
-    const c = await system.member('driver');
+    const a = await payee();
+    const b = await payee();
+    const c = await payee();
     await earn(a, 2500);
     await earn(b, 1200);
     await earn(b, 300);
@@ -116,7 +124,7 @@ describe('payout runs', () => {
   });
 
   it('shows a driver their payouts and the ledger entry behind each', async () => {
-    const d = await system.member('driver');
+    const d = await payee();
     await earn(d, 3000);
     const run = await system.http('POST', '/v1/payouts/runs', { token: treasurer.token, body: { runKey: 'mine' } });
     expect(run.body.status).toBe('completed');
@@ -127,7 +135,7 @@ describe('payout runs', () => {
   });
 
   it('the hourly scheduler starts a run only in a slot of the policy (Monday 06:00 UTC by default), once per slot', async () => {
-    const d = await system.member('driver');
+    const d = await payee();
     await earn(d, 1000);
     const job = system.nest.get(PayoutScheduleJob);
     expect(await job.tick({ timestamp: Date.parse('2026-11-24T06:10:00Z') })).toBeUndefined(); // a Tuesday
@@ -139,7 +147,7 @@ describe('payout runs', () => {
   });
 
   it('npm run payouts -- run starts a run through the API and writes its files', async () => {
-    const d = await system.member('driver');
+    const d = await payee();
     await earn(d, 1234);
     const dir = await mkdtemp(join(tmpdir(), 'payouts-cli-'));
     const cli = join(__dirname, '../../payouts/src/cli/payouts.cli.ts');
@@ -151,8 +159,8 @@ describe('payout runs', () => {
   });
 
   it('records a refused transfer on its item, and a retry of that one payment submits it once', async () => {
-    const ok = await system.member('driver');
-    const refused = await system.member('driver');
+    const ok = await payee();
+    const refused = await payee();
     await earn(ok, 1500);
     await earn(refused, 1777);
     // The provider's store refuses this one transfer (a bank rejecting a payment, in real PostgreSQL).
@@ -172,5 +180,98 @@ describe('payout runs', () => {
     expect(retried.body).toMatchObject({ status: 'submitted', failure: null, amount: { amount: 1777, currency: 'CAD' } });
     expect(await instructions(refused)).toBe(1);
     expect(await payoutEntries(refused)).toBe(1);
+  });
+
+  describe('payout accounts', () => {
+    const iban = { holderName: 'Ana Lopes', iban: 'GB82 WEST 1234 5698 7654 32', bic: 'WESTGB2L' };
+    const accountRows = async (d: Member) => (await system.sql(`SELECT 1 FROM payout_accounts WHERE member_id = $1`, [d.memberId])).length;
+
+    it('a driver sets an account and reads it back masked; a change is a new row and the newest wins', async () => {
+      const d = await system.member('driver');
+      expect((await system.http('GET', '/v1/members/me/payout-account', { token: d.token })).status).toBe(404);
+      const set = await system.http('PUT', '/v1/members/me/payout-account', { token: d.token, body: iban });
+      expect(set.status).toBe(200);
+      expect(set.body).toMatchObject({ kind: 'iban', holderName: 'Ana Lopes', iban: '******************5432', bic: 'WESTGB2L' });
+      const read = await system.http('GET', '/v1/members/me/payout-account', { token: d.token });
+      expect(read.body).toEqual(set.body);
+      expect(JSON.stringify(read.body)).not.toContain('WEST1234');
+
+      const canadian = { institution: '003', transit: '12345', account: '9876543210' };
+      const changed = await system.http('PUT', '/v1/members/me/payout-account', { token: d.token, body: { holderName: 'Ana Lopes', canadian } });
+      expect(changed.body).toMatchObject({ kind: 'canadian', canadian: { institution: '003', transit: '12345', account: '******3210' } });
+      expect((await system.http('GET', '/v1/members/me/payout-account', { token: d.token })).body.kind).toBe('canadian');
+      expect(await accountRows(d)).toBe(2);
+      await expect(system.sql(`UPDATE payout_accounts SET holder_name = 'x' WHERE member_id = $1`, [d.memberId])).rejects.toThrow(/append-only/);
+    });
+
+    it.each([
+      [{ holderName: 'A', iban: 'GB82WEST12345698765431' }],
+      [{ holderName: 'A', iban: 'GB82WEST1234569876543' }],
+      [{ holderName: 'A', iban: 'DE89370400440532013000', bic: 'COBA' }],
+      [{ holderName: 'A', canadian: { institution: '3', transit: '12345', account: '1234567' } }],
+      [{ holderName: 'A', canadian: { institution: '003', transit: '12345', account: '123' } }],
+      [{ holderName: 'A' }],
+      [{ iban: 'DE89370400440532013000' }],
+    ])('bad input %j -> 400 problem+json, nothing stored', async (body) => {
+      const d = await system.member('driver');
+      const res = await system.http('PUT', '/v1/members/me/payout-account', { token: d.token, body });
+      expect(res.status).toBe(400);
+      expect(res.contentType).toMatch(/application\/problem\+json/);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(await accountRows(d)).toBe(0);
+    });
+
+    it('riders, treasurers and anonymous callers can neither set nor read one', async () => {
+      const rider = await system.member('rider');
+      for (const who of [rider, treasurer]) {
+        expect((await system.http('PUT', '/v1/members/me/payout-account', { token: who.token, body: iban })).status).toBe(403);
+        expect((await system.http('GET', '/v1/members/me/payout-account', { token: who.token })).status).toBe(403);
+      }
+      expect((await system.http('PUT', '/v1/members/me/payout-account', { body: iban })).status).toBe(401);
+      expect((await system.http('GET', '/v1/members/me/payout-account', {})).status).toBe(401);
+      expect(await accountRows(rider)).toBe(0);
+    });
+
+    it('a run pays to the account (IBAN and BIC in pain.001, masked in the CSV); a driver without one is skipped, then paid by the next run', async () => {
+      const withIban = await system.member('driver');
+      await system.http('PUT', '/v1/members/me/payout-account', { token: withIban.token, body: iban });
+      const canadianDriver = await system.member('driver');
+      await system.http('PUT', '/v1/members/me/payout-account', { token: canadianDriver.token, body: { holderName: 'Luc Roy', canadian: { institution: '003', transit: '12345', account: '9876543210' } } });
+      const without = await system.member('driver');
+      await earn(withIban, 2000);
+      await earn(canadianDriver, 1500);
+      await earn(without, 1800);
+
+      const run = await system.http('POST', '/v1/payouts/runs', { token: treasurer.token, body: { runKey: 'accounts-1' } });
+      expect(run.body).toMatchObject({ status: 'completed', total: { amount: 3500, currency: 'CAD' } });
+      expect(run.body.skipped).toEqual([{ runId: run.body.id, driverId: without.memberId, amount: { amount: 1800, currency: 'CAD' }, reason: 'NO_PAYOUT_ACCOUNT' }]);
+      expect(await payable(without)).toBe(-1800);
+      expect(await payoutEntries(without)).toBe(0);
+
+      const xml = (await system.http('GET', `/v1/payouts/runs/${run.body.id}/pain001.xml`, { token: treasurer.token })).body;
+      expect(checkPain001(xml)).toMatchObject({ nbOfTxs: 2, ctrlSum: '35.00' });
+      expect(xml).toContain('<CdtrAgt><FinInstnId><BICFI>WESTGB2L</BICFI></FinInstnId></CdtrAgt>');
+      expect(xml).toContain('<CdtrAcct><Id><IBAN>GB82WEST12345698765432</IBAN></Id></CdtrAcct>');
+      expect(xml).toContain('<Cdtr><Nm>Ana Lopes</Nm></Cdtr>');
+      expect(xml).toContain('<MmbId>000312345</MmbId>');
+      expect(xml).toContain('<Othr><Id>9876543210</Id><SchmeNm><Prtry>CA-EFT</Prtry></SchmeNm></Othr>');
+      const csv = (await system.http('GET', `/v1/payouts/runs/${run.body.id}/payouts.csv`, { token: treasurer.token })).body;
+      expect(csv).toContain(',Ana Lopes,******************5432,CAD,20.00,2000,');
+      expect(csv).toContain(',Luc Roy,CA 003-12345 ******3210,CAD,15.00,1500,');
+      expect(csv).not.toContain('GB82WEST');
+
+      const seen = await system.http('GET', '/v1/payouts/me', { token: without.token });
+      expect(seen.body).toMatchObject({ payouts: [], skipped: [{ runId: run.body.id, reason: 'NO_PAYOUT_ACCOUNT', amount: { amount: 1800, currency: 'CAD' } }] });
+
+      await system.http('PUT', '/v1/members/me/payout-account', { token: without.token, body: { holderName: 'Late', iban: 'FR1420041010050500013M02606' } });
+      const next = await system.http('POST', '/v1/payouts/runs', { token: treasurer.token, body: { runKey: 'accounts-2' } });
+      expect(next.body.skipped).toEqual([]);
+      expect(next.body.items.map((i: { driverId: string; amount: { amount: number } }) => [i.driverId, i.amount.amount])).toEqual([[without.memberId, 1800]]);
+      expect(await payable(without)).toBe(0);
+      const nextXml = (await system.http('GET', `/v1/payouts/runs/${next.body.id}/pain001.xml`, { token: treasurer.token })).body;
+      expect(checkPain001(nextXml)).toMatchObject({ nbOfTxs: 1, ctrlSum: '18.00' });
+      expect(nextXml).toContain('<IBAN>FR1420041010050500013M02606</IBAN>');
+      expect(nextXml).not.toContain('<CdtrAgt>'); // no BIC given: the bank finds the agent from the IBAN
+    });
   });
 });

@@ -16,6 +16,8 @@ export interface CreditTransfer {
   amount: Money;
   creditorName: string;
   creditorAccount: AccountIdentifier;
+  /** The creditor's bank, when known: a BIC, or a clearing system member id (e.g. CACPA, a Canadian routing number). */
+  creditorAgent?: { bic: string } | { clearingSystem: string; memberId: string };
   /** Unstructured remittance information, at most 140 characters. */
   remittance: string;
 }
@@ -60,6 +62,14 @@ function account(a: AccountIdentifier, indent: string): string {
   return `${indent}<Id><Othr><Id>${xml(trimTo(a.other, 34))}</Id>${scheme}</Othr></Id>`;
 }
 
+function creditorAgent(a: CreditTransfer['creditorAgent']): string[] {
+  if (!a) return [];
+  const id = 'bic' in a
+    ? `<BICFI>${xml(a.bic)}</BICFI>`
+    : `<ClrSysMmbId><ClrSysId><Cd>${xml(a.clearingSystem)}</Cd></ClrSysId><MmbId>${xml(trimTo(a.memberId, 35))}</MmbId></ClrSysMmbId>`;
+  return [`        <CdtrAgt><FinInstnId>${id}</FinInstnId></CdtrAgt>`];
+}
+
 /** The batch's totals: the number of transfers and the control sum, in minor units. */
 export function batchTotals(batch: Pick<PaymentBatch, 'transfers'>): { count: number; sum: Money | undefined } {
   const currencies = new Set(batch.transfers.map((t) => t.amount.currency));
@@ -99,6 +109,8 @@ export function pain001Xml(batch: PaymentBatch): string {
       '      <CdtTrfTxInf>',
       `        <PmtId><InstrId>${xml(t.endToEndId)}</InstrId><EndToEndId>${xml(t.endToEndId)}</EndToEndId></PmtId>`,
       `        <Amt><InstdAmt Ccy="${xml(t.amount.currency)}">${decimalAmount(t.amount)}</InstdAmt></Amt>`,
+      // CdtrAgt comes before Cdtr in the schema's sequence.
+      ...creditorAgent(t.creditorAgent),
       `        <Cdtr><Nm>${xml(trimTo(t.creditorName, 140))}</Nm></Cdtr>`,
       `        <CdtrAcct>${account(t.creditorAccount, '')}</CdtrAcct>`,
       `        <RmtInf><Ustrd>${xml(trimTo(t.remittance, 140))}</Ustrd></RmtInf>`,

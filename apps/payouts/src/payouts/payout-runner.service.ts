@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CreditTransfer, PaymentBatch, pain001Xml, payoutCsv, planPayouts, postPayout } from '@coop/money';
 import { DomainError } from '@coop/platform';
+import { creditorOf, maskedLabel } from '../payout-accounts/payout-account';
+import { PayoutAccountsRepository } from '../payout-accounts/payout-accounts.repository';
 import { PayoutItem, PayoutRun, PayoutRunsRepository } from './payout-runs.repository';
 import { PaymentProvider, PayoutJournal } from './payout.ports';
 
@@ -28,6 +30,7 @@ export class PayoutRunner {
     private readonly runs: PayoutRunsRepository,
     private readonly journal: PayoutJournal,
     private readonly provider: PaymentProvider,
+    private readonly accounts: PayoutAccountsRepository,
   ) {}
 
   /**
@@ -45,7 +48,12 @@ export class PayoutRunner {
       (await this.journal.driverPayables()).filter((b) => b.currency === currency),
       BigInt(policy.document.payouts.minimumAmount),
     );
-    const id = (await this.runs.create(key, requestedBy, policy, lines)) ?? (await this.runs.byKey(key))?.id;
+    // Each payee's newest account as of now is pinned on their item; a driver without one is
+    // recorded as skipped and keeps their balance for a later run.
+    const accountIds = await this.accounts.latestIds(lines.map((l) => l.driverId));
+    const paid = lines.flatMap((l) => (accountIds.has(l.driverId) ? [{ ...l, payoutAccountId: accountIds.get(l.driverId)! }] : []));
+    const skipped = lines.filter((l) => !accountIds.has(l.driverId));
+    const id = (await this.runs.create(key, requestedBy, policy, paid, skipped)) ?? (await this.runs.byKey(key))?.id;
     if (!id) throw new DomainError('PAYOUT_RUN_IN_PROGRESS', 'another payout run started at the same time; try again');
     this.crash(crashAt, 'after-plan');
     return this.resume(id, crashAt);
@@ -67,7 +75,7 @@ export class PayoutRunner {
     }
     if (run.status === 'posted') {
       const items = await this.runs.items(runId);
-      await this.runs.setRun(runId, 'filed', items.length > 0 ? this.files(run, items) : undefined);
+      await this.runs.setRun(runId, 'filed', items.length > 0 ? await this.files(run, items) : undefined);
       this.crash(crashAt, 'after-file');
       run = await this.get(runId);
     }
@@ -119,16 +127,26 @@ export class PayoutRunner {
     return postPayout({ id: item.transactionId, runId: run.id, driverId: item.driverId, amount: { amount: BigInt(item.amount), currency: item.currency }, policyHash: run.policyHash });
   }
 
-  /** The payment files, from the stored items and the run's creation time: the same bytes on every resume. */
-  private files(run: PayoutRun, items: readonly PayoutItem[]): { csv: string; xml: string } {
-    const transfers: CreditTransfer[] = items.map((i) => ({
-      endToEndId: i.endToEndId,
-      amount: { amount: BigInt(i.amount), currency: i.currency },
-      creditorName: i.creditorName,
-      // Partial: drivers' bank details are not stored yet; the member id identifies the payee.
-      creditorAccount: { other: i.driverId.replace(/-/g, ''), scheme: 'COOP-MEMBER' },
-      remittance: `Co-op payout ${run.createdAt.slice(0, 10)} (ledger ${i.transactionId})`,
-    }));
+  /**
+   * The payment files, from the stored items, the accounts pinned on them and the run's
+   * creation time: the same bytes on every resume. The CSV shows accounts masked.
+   */
+  private async files(run: PayoutRun, items: readonly PayoutItem[]): Promise<{ csv: string; xml: string }> {
+    const accounts = await this.runs.accountsOfRun(run.id);
+    const transfers: Array<CreditTransfer & { maskedAccount: string }> = items.map((i) => {
+      const account = accounts.get(i.driverId);
+      // Items planned before payout accounts existed name the payee by member id, as they always did.
+      const creditor = account ? creditorOf(account) : { account: { other: i.driverId.replace(/-/g, ''), scheme: 'COOP-MEMBER' }, agent: undefined };
+      return {
+        endToEndId: i.endToEndId,
+        amount: { amount: BigInt(i.amount), currency: i.currency },
+        creditorName: account?.holderName ?? i.creditorName,
+        creditorAccount: creditor.account,
+        ...(creditor.agent ? { creditorAgent: creditor.agent } : {}),
+        remittance: `Co-op payout ${run.createdAt.slice(0, 10)} (ledger ${i.transactionId})`,
+        maskedAccount: account ? maskedLabel(account) : i.driverId.replace(/-/g, ''),
+      };
+    });
     const batch: PaymentBatch = {
       messageId: run.id.replace(/-/g, ''),
       createdAt: run.createdAt,
@@ -138,7 +156,8 @@ export class PayoutRunner {
       debtorAgent: DEBTOR.agent,
       transfers,
     };
-    return { csv: payoutCsv(batch), xml: pain001Xml(batch) };
+    const masked = transfers.map(({ maskedAccount, ...t }) => ({ ...t, creditorAccount: { other: maskedAccount } }));
+    return { csv: payoutCsv({ transfers: masked }), xml: pain001Xml(batch) };
   }
 
   private crash(at: CrashPoint | undefined, point: CrashPoint): void {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PayoutLine } from '@coop/money';
 import type { PolicyVersion } from '@coop/policy';
+import type { PayoutAccount } from '../payout-accounts/payout-account';
+import { accountOf } from '../payout-accounts/payout-accounts.repository';
 
 export type RunStatus = 'planned' | 'posted' | 'filed' | 'completed';
 export type ItemStatus = 'planned' | 'posted' | 'submitted' | 'failed';
@@ -31,6 +33,18 @@ export interface PayoutItem {
   providerRef: string | null;
   failure: string | null;
 }
+
+/** A driver owed at least the minimum but not paid by a run, and why; their balance stays payable. */
+export interface PayoutSkip {
+  runId: string;
+  driverId: string;
+  currency: string;
+  amount: string;
+  reason: 'NO_PAYOUT_ACCOUNT';
+}
+
+/** A planned payout with the payee's account (its payout_accounts row) as of the run's start. */
+export type AccountedLine = PayoutLine & { payoutAccountId: string };
 
 const SELECT_RUN = `
   SELECT id, run_key AS "runKey", requested_by AS "requestedBy", policy_version AS "policyVersion", policy_hash AS "policyHash",
@@ -70,8 +84,9 @@ export class PayoutRunsRepository {
   /**
    * Stores a planned run and its items in one transaction. Returns undefined when another
    * unfinished run exists (the partial unique index refuses a second one) or the key is taken.
+   * `skipped` are drivers owed money who have no payout account: recorded, not paid.
    */
-  async create(key: string, requestedBy: string | null, policy: PolicyVersion, lines: readonly PayoutLine[]): Promise<string | undefined> {
+  async create(key: string, requestedBy: string | null, policy: PolicyVersion, lines: readonly AccountedLine[], skipped: readonly PayoutLine[] = []): Promise<string | undefined> {
     try {
       return await this.db.transaction(async (m) => {
         const [run]: Array<{ id: string }> = await m.query(
@@ -83,10 +98,17 @@ export class PayoutRunsRepository {
         const short = id.replace(/-/g, '').slice(0, 24);
         if (lines.length > 0) {
           await m.query(
-            `INSERT INTO payout_items (run_id, seq, driver_id, currency, amount, transaction_id, end_to_end_id, status)
-             SELECT $1::uuid, s, d, c, a, 'payout:' || $7::text || ':' || d::text, $2::text || '-' || s::text, 'planned'
-               FROM unnest($3::int[], $4::uuid[], $5::text[], $6::bigint[]) AS t (s, d, c, a)`,
-            [id, `P${short}`, lines.map((_, i) => i + 1), lines.map((l) => l.driverId), lines.map((l) => l.amount.currency), lines.map((l) => l.amount.amount.toString()), id],
+            `INSERT INTO payout_items (run_id, seq, driver_id, currency, amount, transaction_id, end_to_end_id, status, payout_account_id)
+             SELECT $1::uuid, s, d, c, a, 'payout:' || $7::text || ':' || d::text, $2::text || '-' || s::text, 'planned', acc
+               FROM unnest($3::int[], $4::uuid[], $5::text[], $6::bigint[], $8::bigint[]) AS t (s, d, c, a, acc)`,
+            [id, `P${short}`, lines.map((_, i) => i + 1), lines.map((l) => l.driverId), lines.map((l) => l.amount.currency), lines.map((l) => l.amount.amount.toString()), id, lines.map((l) => l.payoutAccountId)],
+          );
+        }
+        if (skipped.length > 0) {
+          await m.query(
+            `INSERT INTO payout_skips (run_id, driver_id, currency, amount, reason)
+             SELECT $1::uuid, d, c, a, 'NO_PAYOUT_ACCOUNT' FROM unnest($2::uuid[], $3::text[], $4::bigint[]) AS t (d, c, a)`,
+            [id, skipped.map((l) => l.driverId), skipped.map((l) => l.amount.currency), skipped.map((l) => l.amount.amount.toString())],
           );
         }
         return id;
@@ -105,6 +127,35 @@ export class PayoutRunsRepository {
          FROM payout_items i JOIN members m ON m.id = i.driver_id
         WHERE i.run_id = $1 AND ($2::uuid IS NULL OR i.driver_id = $2) ORDER BY i.seq`,
       [runId, driverId ?? null],
+    );
+  }
+
+  /** The account each item of a run is paid to (items planned before accounts existed have none). */
+  async accountsOfRun(runId: string): Promise<Map<string, PayoutAccount>> {
+    const rows = await this.db.query(
+      `SELECT i.driver_id AS "driverId", a.id::text AS id, a.member_id AS "memberId", a.kind, a.holder_name AS "holderName", a.iban, a.bic,
+              a.ca_institution AS institution, a.ca_transit AS transit, a.ca_account AS account,
+              to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
+         FROM payout_items i JOIN payout_accounts a ON a.id = i.payout_account_id WHERE i.run_id = $1`,
+      [runId],
+    );
+    return new Map(rows.map((r: { driverId: string } & Parameters<typeof accountOf>[0]) => [r.driverId, accountOf(r)]));
+  }
+
+  async skips(runId: string): Promise<PayoutSkip[]> {
+    return this.db.query(
+      `SELECT run_id AS "runId", driver_id AS "driverId", trim(currency) AS currency, amount::text AS amount, reason FROM payout_skips WHERE run_id = $1 ORDER BY driver_id`,
+      [runId],
+    );
+  }
+
+  /** The runs that skipped a driver, newest first. */
+  async skipsOfDriver(driverId: string, limit: number): Promise<Array<PayoutSkip & { runCreatedAt: string }>> {
+    return this.db.query(
+      `SELECT s.run_id AS "runId", s.driver_id AS "driverId", trim(s.currency) AS currency, s.amount::text AS amount, s.reason,
+              to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "runCreatedAt"
+         FROM payout_skips s JOIN payout_runs r ON r.id = s.run_id WHERE s.driver_id = $1 ORDER BY r.created_at DESC LIMIT $2`,
+      [driverId, limit],
     );
   }
 

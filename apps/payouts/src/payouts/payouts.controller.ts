@@ -1,15 +1,19 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { ApiDoc, CurrentPrincipal, DomainError, Principal, Roles, parseInput, uuidSchema } from '@coop/platform';
-import { PayoutItem, PayoutRun, PayoutRunsRepository } from './payout-runs.repository';
+import { PayoutItem, PayoutRun, PayoutRunsRepository, PayoutSkip } from './payout-runs.repository';
 import { PayoutRunner } from './payout-runner.service';
-import { payoutItemSchema, payoutRunSchema, runListQuerySchema, startRunSchema } from './payouts.schemas';
+import { payoutItemSchema, payoutRunSchema, payoutSkipSchema, runListQuerySchema, startRunSchema } from './payouts.schemas';
 
 function itemView(i: PayoutItem) {
   return {
     runId: i.runId, seq: i.seq, driverId: i.driverId, amount: { amount: Number(i.amount), currency: i.currency },
     transactionId: i.transactionId, endToEndId: i.endToEndId, status: i.status, providerRef: i.providerRef, failure: i.failure,
   };
+}
+
+function skipView(s: PayoutSkip) {
+  return { runId: s.runId, driverId: s.driverId, amount: { amount: Number(s.amount), currency: s.currency }, reason: s.reason };
 }
 
 @Controller('v1/payouts')
@@ -22,7 +26,8 @@ export class PayoutsController {
   private async view(run: PayoutRun) {
     const items = await this.runs.items(run.id);
     const total = items.length ? { amount: items.reduce((s, i) => s + Number(i.amount), 0), currency: items[0]!.currency } : null;
-    return { ...run, minimumAmount: Number(run.minimumAmount), items: items.map(itemView), total };
+    const skipped = (await this.runs.skips(run.id)).map(skipView);
+    return { ...run, minimumAmount: Number(run.minimumAmount), items: items.map(itemView), skipped, total };
   }
 
   @ApiDoc({
@@ -118,13 +123,20 @@ export class PayoutsController {
   @ApiDoc({
     tag: 'payouts',
     summary: 'Your payouts and the ledger entry behind each',
-    responses: { 200: { description: 'Payouts, newest first', schema: z.object({ payouts: z.array(payoutItemSchema.extend({ runCreatedAt: z.string() })) }) } },
+    description: 'Also the runs that did not pay you and why (NO_PAYOUT_ACCOUNT: set one at /v1/members/me/payout-account; the balance waits for the next run).',
+    responses: {
+      200: {
+        description: 'Payouts and skips, newest first',
+        schema: z.object({ payouts: z.array(payoutItemSchema.extend({ runCreatedAt: z.string() })), skipped: z.array(payoutSkipSchema.extend({ runCreatedAt: z.string() })) }),
+      },
+    },
   })
   @Roles('driver')
   @Get('me')
   async mine(@CurrentPrincipal() driver: Principal) {
     const items = await this.runs.itemsOfDriver(driver.memberId, 200);
-    return { payouts: items.map((i) => ({ ...itemView(i), runCreatedAt: i.runCreatedAt })) };
+    const skipped = await this.runs.skipsOfDriver(driver.memberId, 200);
+    return { payouts: items.map((i) => ({ ...itemView(i), runCreatedAt: i.runCreatedAt })), skipped: skipped.map((s) => ({ ...skipView(s), runCreatedAt: s.runCreatedAt })) };
   }
 
   private async file(id: string, kind: 'csv' | 'xml'): Promise<string> {

@@ -21,6 +21,13 @@ export const payoutItemSchema = z.object({
   failure: z.string().nullable(),
 });
 
+export const payoutSkipSchema = z.object({
+  runId: z.string().uuid(),
+  driverId: z.string().uuid(),
+  amount: moneyOut,
+  reason: z.enum(['NO_PAYOUT_ACCOUNT']).describe('Why the run did not pay this driver; the balance stays payable'),
+});
+
 export const payoutRunSchema = z.object({
   id: z.string().uuid(),
   runKey: z.string(),
@@ -32,5 +39,6 @@ export const payoutRunSchema = z.object({
   createdAt: z.string(),
   hasFiles: z.boolean(),
   items: z.array(payoutItemSchema),
+  skipped: z.array(payoutSkipSchema).describe('Drivers owed at least the minimum whom this run did not pay'),
   total: moneyOut.nullable(),
 });

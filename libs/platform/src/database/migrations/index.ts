@@ -9,6 +9,7 @@ import { Payouts1763900000501 } from './1763900000501-payouts';
 import { Dividends1763900000502 } from './1763900000502-dividends';
 import { LogHeadRoot1763900000600 } from './1763900000600-log-head-root';
 import { ProposalSimulations1763900000700 } from './1763900000700-proposal-simulations';
+import { PayoutAccounts1763900000710 } from './1763900000710-payout-accounts';
 import { LedgerAppendBatch1763900000800 } from './1763900000800-ledger-append-batch';
 
 /** Every migration of the one shared schema, in order. New ones go at the end. */
@@ -16,5 +17,5 @@ export const allMigrations = [
   DispatchCore1763900000000, DecisionLog1763900000001, Ledger1763900000100, LogNodesCheckpoints1763900000200,
   DriverOnlineSessions1763900000300, LogTextLz41763900000400,
   Governance1763900000500, Payouts1763900000501, Dividends1763900000502,
-  LogHeadRoot1763900000600, ProposalSimulations1763900000700, LedgerAppendBatch1763900000800,
+  LogHeadRoot1763900000600, ProposalSimulations1763900000700, PayoutAccounts1763900000710, LedgerAppendBatch1763900000800,
 ] as const;
