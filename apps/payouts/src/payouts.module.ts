@@ -11,6 +11,7 @@ import { ProposalsRepository } from './governance/proposals.repository';
 import { SimulationsRepository } from './governance/simulations.repository';
 import { PayoutAccountsController } from './payout-accounts/payout-accounts.controller';
 import { PayoutAccountsRepository } from './payout-accounts/payout-accounts.repository';
+import { PayerAccount } from './payouts/payer-account';
 import { PayoutRunsRepository } from './payouts/payout-runs.repository';
 import { PayoutRunner } from './payouts/payout-runner.service';
 import { PaymentProvider, PayoutJournal } from './payouts/payout.ports';
@@ -40,6 +41,7 @@ export class PayoutsModule {
         ProposalSimulator,
         ProposalSimulationJob,
         PayoutAccountsRepository,
+        PayerAccount,
         PayoutRunsRepository,
         PayoutRunner,
         PayoutScheduleJob,

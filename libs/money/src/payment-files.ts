@@ -31,8 +31,8 @@ export interface PaymentBatch {
   executionDate: string;
   debtorName: string;
   debtorAccount: AccountIdentifier;
-  /** The debtor's bank: a BIC, or another identifier. */
-  debtorAgent: { bic: string } | { other: string };
+  /** The debtor's bank: a BIC, a clearing system member id, or another identifier (e.g. NOTPROVIDED). */
+  debtorAgent: { bic: string } | { clearingSystem: string; memberId: string } | { other: string };
   transfers: readonly CreditTransfer[];
 }
 
@@ -62,12 +62,15 @@ function account(a: AccountIdentifier, indent: string): string {
   return `${indent}<Id><Othr><Id>${xml(trimTo(a.other, 34))}</Id>${scheme}</Othr></Id>`;
 }
 
+/** The content of a FinInstnId. */
+function institution(a: PaymentBatch['debtorAgent']): string {
+  if ('bic' in a) return `<BICFI>${xml(a.bic)}</BICFI>`;
+  if ('clearingSystem' in a) return `<ClrSysMmbId><ClrSysId><Cd>${xml(a.clearingSystem)}</Cd></ClrSysId><MmbId>${xml(trimTo(a.memberId, 35))}</MmbId></ClrSysMmbId>`;
+  return `<Othr><Id>${xml(trimTo(a.other, 35))}</Id></Othr>`;
+}
+
 function creditorAgent(a: CreditTransfer['creditorAgent']): string[] {
-  if (!a) return [];
-  const id = 'bic' in a
-    ? `<BICFI>${xml(a.bic)}</BICFI>`
-    : `<ClrSysMmbId><ClrSysId><Cd>${xml(a.clearingSystem)}</Cd></ClrSysId><MmbId>${xml(trimTo(a.memberId, 35))}</MmbId></ClrSysMmbId>`;
-  return [`        <CdtrAgt><FinInstnId>${id}</FinInstnId></CdtrAgt>`];
+  return a ? [`        <CdtrAgt><FinInstnId>${institution(a)}</FinInstnId></CdtrAgt>`] : [];
 }
 
 /** The batch's totals: the number of transfers and the control sum, in minor units. */
@@ -103,7 +106,7 @@ export function pain001Xml(batch: PaymentBatch): string {
   check(batch);
   const { count, sum } = batchTotals(batch);
   const ctrlSum = decimalAmount(sum!);
-  const agent = 'bic' in batch.debtorAgent ? `<BICFI>${xml(batch.debtorAgent.bic)}</BICFI>` : `<Othr><Id>${xml(trimTo(batch.debtorAgent.other, 35))}</Id></Othr>`;
+  const agent = institution(batch.debtorAgent);
   const transfers = batch.transfers.map((t) =>
     [
       '      <CdtTrfTxInf>',

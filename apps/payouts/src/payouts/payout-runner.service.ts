@@ -3,6 +3,7 @@ import { CreditTransfer, PaymentBatch, pain001Xml, payoutCsv, planPayouts, postP
 import { DomainError } from '@coop/platform';
 import { creditorOf, maskedLabel } from '../payout-accounts/payout-account';
 import { PayoutAccountsRepository } from '../payout-accounts/payout-accounts.repository';
+import { PayerAccount } from './payer-account';
 import { PayoutItem, PayoutRun, PayoutRunsRepository } from './payout-runs.repository';
 import { PaymentProvider, PayoutJournal } from './payout.ports';
 
@@ -11,9 +12,6 @@ export type CrashPoint = 'after-plan' | 'after-ledger-append' | 'after-post' | '
 
 /** Thrown at a crash point; tests only. */
 export class SimulatedCrash extends Error {}
-
-/** The co-op's own side of the payment file. Partial: fixed here until the co-op's bank details are configuration. */
-const DEBTOR = { name: 'Co-op Dispatch', account: { other: 'COOP-OPERATING', scheme: 'COOP' }, agent: { other: 'COOP-BANK' } } as const;
 
 /**
  * Runs payouts: plan (drivers owed at least the policy minimum), post one ledger entry per
@@ -31,6 +29,7 @@ export class PayoutRunner {
     private readonly journal: PayoutJournal,
     private readonly provider: PaymentProvider,
     private readonly accounts: PayoutAccountsRepository,
+    private readonly payer: PayerAccount,
   ) {}
 
   /**
@@ -151,9 +150,7 @@ export class PayoutRunner {
       messageId: run.id.replace(/-/g, ''),
       createdAt: run.createdAt,
       executionDate: run.createdAt.slice(0, 10),
-      debtorName: DEBTOR.name,
-      debtorAccount: DEBTOR.account,
-      debtorAgent: DEBTOR.agent,
+      ...this.payer.debtor,
       transfers,
     };
     const masked = transfers.map(({ maskedAccount, ...t }) => ({ ...t, creditorAccount: { other: maskedAccount } }));

@@ -52,6 +52,17 @@ export const appConfigSchema = z.object({
   /** Run background workers (offer deadlines, dispatch watchdog, outbox relay) in this process. */
   WORKERS: flag(true),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
+  /**
+   * The co-op's own bank account, the debtor of payout files: a name with either an IBAN (and
+   * optional BIC) or the Canadian institution/transit/account. Shapes are checked here; the IBAN
+   * check digits by apps/payouts at boot (payer-account.ts). Unset: a dev placeholder, with a warning.
+   */
+  COOP_PAYER_NAME: z.string().trim().min(1).max(70).optional(),
+  COOP_PAYER_IBAN: z.string().regex(/^[A-Za-z]{2}\d{2}[A-Za-z0-9 ]{8,40}$/, 'must be an IBAN').optional(),
+  COOP_PAYER_BIC: z.string().regex(/^[A-Za-z0-9]{4}[A-Za-z]{2}[A-Za-z0-9]{2}([A-Za-z0-9]{3})?$/, 'must be an ISO 9362 BIC (8 or 11 characters)').optional(),
+  COOP_PAYER_CA_INSTITUTION: z.string().regex(/^\d{3}$/, 'must be 3 digits').optional(),
+  COOP_PAYER_CA_TRANSIT: z.string().regex(/^\d{5}$/, 'must be 5 digits').optional(),
+  COOP_PAYER_CA_ACCOUNT: z.string().regex(/^\d{7,12}$/, 'must be 7 to 12 digits').optional(),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
