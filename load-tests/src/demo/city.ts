@@ -129,7 +129,8 @@ export async function startDemoCity(o: DemoCityOptions): Promise<DemoCity> {
       say.requested(rider.name, trip.tripId, pickup, dropoff, quote.fare);
       await rider.untilDone(trip.tripId, 15 * 60_000);
     } catch (error) {
-      say.requestFailed(rider.name, (error as Error).message);
+      // After stop() the clients are closed under any trip in flight: that is not the system refusing.
+      if (!stopped) say.requestFailed(rider.name, (error as Error).message);
     } finally {
       if (!stopped) waiting.add(rider);
     }
