@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { canonicalBytes } from '@coop/canonical-json';
-import { JournalTransaction } from '@coop/money';
 import { hashLeaf, verifyInclusion } from '@coop/transparency-log';
 import { verifyLog } from '../../../tools/verify-log/verify-log';
 import { CheckpointJob } from '../../dispatch/src/audit/checkpoint.job';
 import { DividendAllocationRecord, dividendRecomputationFailures } from '../../dispatch/src/audit/dividend-leaf';
-import { PayoutJournal } from '../../payouts/src/payouts/payout.ports';
+import { postCompletedTrip } from './journal-fixtures';
 import { ADMIN, TestSystem } from './system.harness';
 
 jest.setTimeout(120_000);
@@ -32,19 +30,7 @@ describe('dividend allocations in the transparency log', () => {
     await system.stop();
   });
 
-  async function trip(rider: Member, driver: Member, fare: number, commission: number): Promise<void> {
-    const tx: JournalTransaction = {
-      id: `trip:${randomUUID()}:completed`,
-      kind: 'trip.completed',
-      metadata: { tripId: randomUUID() },
-      postings: [
-        { accountId: `rider:${rider.memberId}:receivable`, amount: { amount: BigInt(fare), currency: 'CAD' } },
-        { accountId: `driver:${driver.memberId}:payable`, amount: { amount: BigInt(commission - fare), currency: 'CAD' } },
-        { accountId: 'coop:commission', amount: { amount: BigInt(-commission), currency: 'CAD' } },
-      ],
-    };
-    await system.nest.get(PayoutJournal).post(tx);
-  }
+  const trip = (rider: Member, driver: Member, fare: number, commission: number) => postCompletedTrip(system, rider, driver, fare, commission);
 
   it('a closed period becomes one leaf with an inclusion proof, and recomputing it gives the stored results', async () => {
     const [r1, r2, d1, d2] = [await system.member('rider'), await system.member('rider'), await system.member('driver'), await system.member('driver')];

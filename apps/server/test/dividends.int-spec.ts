@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { JournalTransaction } from '@coop/money';
 import { DividendsService } from '../../payouts/src/dividends/dividends.service';
-import { PayoutJournal } from '../../payouts/src/payouts/payout.ports';
+import { postCompletedTrip } from './journal-fixtures';
 import { TestSystem } from './system.harness';
 
 jest.setTimeout(120_000);
@@ -27,19 +25,7 @@ describe('patronage dividends', () => {
     await system.stop();
   });
 
-  async function trip(rider: Member, driver: Member, fare: number, commission: number): Promise<void> {
-    const tx: JournalTransaction = {
-      id: `trip:${randomUUID()}:completed`,
-      kind: 'trip.completed',
-      metadata: { tripId: randomUUID() },
-      postings: [
-        { accountId: `rider:${rider.memberId}:receivable`, amount: { amount: BigInt(fare), currency: 'CAD' } },
-        { accountId: `driver:${driver.memberId}:payable`, amount: { amount: BigInt(commission - fare), currency: 'CAD' } },
-        { accountId: 'coop:commission', amount: { amount: BigInt(-commission), currency: 'CAD' } },
-      ],
-    };
-    await system.nest.get(PayoutJournal).post(tx);
-  }
+  const trip = (rider: Member, driver: Member, fare: number, commission: number) => postCompletedTrip(system, rider, driver, fare, commission);
 
   it('refuses non-treasurers and bad expenses', async () => {
     const rider = await system.member('rider');
