@@ -123,6 +123,7 @@ describe('members web page: proposal simulation reports', () => {
 
     const page = await signIn();
     await page.goto(`${system.url}/#/audit/${leaf.index}`);
+    await page.getByRole('heading', { name: `Entry #${leaf.index}: Dividends for ${year}` }).waitFor();
     const document = page.locator('details', { hasText: 'The logged document' });
     await document.waitFor();
     await document.locator('summary').click();

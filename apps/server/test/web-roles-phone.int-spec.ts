@@ -73,7 +73,7 @@ describe('members web page: roles, filters, phones and accessibility', () => {
 
   async function openDecision(p: Page): Promise<void> {
     await p.goto(system.url + `/#/audit/${decisionIndex}`);
-    await p.getByRole('heading', { name: `Entry #${decisionIndex}: dispatch decision` }).waitFor({ timeout: 30_000 });
+    await p.getByRole('heading', { name: `Entry #${decisionIndex}: Dispatch` }).waitFor({ timeout: 30_000 });
   }
 
   async function openGovernance(p: Page) {

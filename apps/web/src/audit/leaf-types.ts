@@ -73,3 +73,22 @@ export function chosenFor(record: DecisionRecordView, requestId: string): string
   if (record.mode === 'batch') return record.assignment?.find((a) => a.requestId === requestId)?.driverId ?? null;
   return record.choice?.driverId ?? null;
 }
+
+/**
+ * What a log entry is, in words, for the list and the entry's page. Three kinds are logged
+ * today; an unknown one is named by its kind rather than passed off as a dispatch decision.
+ */
+export function leafTitle(leaf: Leaf | null): string {
+  if (!leaf) return 'Withheld';
+  const record = leaf.record as (DecisionRecordView & { year?: unknown }) | undefined;
+  switch (leaf.kind) {
+    case 'dispatch_decision':
+      return `Dispatch (${record?.mode ?? '?'})`;
+    case 'policy_activation':
+      return 'Policy came into force';
+    case 'dividend_allocation':
+      return typeof record?.year === 'number' ? `Dividends for ${record.year}` : 'Dividend allocation';
+    default:
+      return `Other entry (${leaf.kind})`;
+  }
+}

@@ -1,7 +1,7 @@
 import { h, replace } from '../dom';
 import { DecisionsSource } from '../audit/decisions-source';
 import { searchOlder } from '../audit/search-older';
-import { DecisionEntry, chosenFor, evaluationsOf } from '../audit/leaf-types';
+import { DecisionEntry, chosenFor, evaluationsOf, leafTitle } from '../audit/leaf-types';
 import { currentSession } from '../session';
 
 interface Filters {
@@ -25,7 +25,7 @@ function row(entry: DecisionEntry) {
   const leaf = entry.leaf;
   const record = leaf?.record;
   const evaluations = record ? evaluationsOf(record) : [];
-  const kind = leaf?.kind === 'policy_activation' ? 'Policy came into force' : leaf ? `Dispatch (${record?.mode ?? '?'})` : 'Withheld';
+  const kind = leafTitle(leaf);
   const outcome = evaluations.map((e) => (chosenFor(record!, e.request.requestId) ? `offered to ${chosenFor(record!, e.request.requestId)}` : 'no offer')).join('; ');
   return h(
     'tr',

@@ -2,7 +2,7 @@ import { api } from '../api';
 import { announce, h, replace } from '../dom';
 import { decisionAt } from '../audit/decisions-source';
 import { explain, ordinal, reasonInWords, termHeading, termInWords } from '../audit/explain';
-import { DecisionEntry, Evaluation, chosenFor, evaluationsOf } from '../audit/leaf-types';
+import { DecisionEntry, Evaluation, chosenFor, evaluationsOf, leafTitle } from '../audit/leaf-types';
 import { verifyDecision } from '../verify/verify-decision';
 import { showLogGrowth } from './log-banner';
 
@@ -101,7 +101,7 @@ export async function showDecision(main: HTMLElement, index: number): Promise<vo
   if (!entry) return replace(main, back, h('p', { role: 'alert' }, `There is no entry ${index} in the log.`));
   if (!entry.leaf) return replace(main, back, h('h1', {}, `Entry #${index}`), h('p', {}, entry.withheld ?? 'This entry is withheld from your view.'));
   const record = entry.leaf.record;
-  const header = h('h1', {}, `Entry #${index}: ${entry.leaf.kind === 'policy_activation' ? 'policy came into force' : 'dispatch decision'}`);
+  const header = h('h1', {}, `Entry #${index}: ${leafTitle(entry.leaf)}`);
   const meta = record && entry.leaf.kind === 'dispatch_decision'
     ? h('p', { class: 'muted' }, `${new Date(record.nowMs ?? 0).toLocaleString()} · policy version ${record.policy?.version ?? '?'} · ${record.rule ? `ranking: ${record.rule}` : ''}`)
     : null;
