@@ -1,13 +1,13 @@
-import type { LoggerService } from '@nestjs/common';
-
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 } as const;
 export type LogLevel = keyof typeof levels;
 
 /**
  * Structured logs: one JSON object per line on stdout, so any log shipper can read them
- * without parsing prose. Implements Nest's LoggerService so framework logs match ours.
+ * without parsing prose. Its log/error/warn/debug/verbose methods have the shape of Nest's
+ * LoggerService, so createApp hands it to Nest and framework logs match ours; no framework
+ * import is needed here for that.
  */
-export class JsonLogger implements LoggerService {
+export class JsonLogger {
   constructor(
     private readonly level: LogLevel = 'info',
     private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
