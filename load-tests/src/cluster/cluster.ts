@@ -11,6 +11,8 @@ export interface ClusterOptions {
   /** Environment of every node: the same DATABASE_URL, REDIS_URL and REDIS_PREFIX make them one deployment. */
   env: Record<string, string>;
   logDir?: string;
+  /** Node flags of every node (`--cpu-prof --cpu-prof-dir=...` to profile them). */
+  execArgv?: readonly string[];
 }
 
 const nodeName = (k: number) => String.fromCharCode(65 + k); // A, B, C ...
@@ -24,7 +26,7 @@ export async function startCluster(o: ClusterOptions): Promise<ServerProcess[]> 
   try {
     for (let k = 0; k < o.count; k++) {
       const name = nodeName(k);
-      nodes.push(await ServerProcess.start({ name, entry: o.entry, port: o.basePort + k, env: o.env, logFile: join(o.logDir ?? tmpdir(), `load-node-${name}.log`) }));
+      nodes.push(await ServerProcess.start({ name, entry: o.entry, port: o.basePort + k, env: o.env, execArgv: o.execArgv, logFile: join(o.logDir ?? tmpdir(), `load-node-${name}.log`) }));
     }
   } catch (error) {
     await Promise.all(nodes.map((n) => n.kill()));

@@ -19,6 +19,8 @@ export interface ServerProcessOptions {
   logFile?: string;
   /** How long to wait for /health to answer 200. */
   bootTimeoutMs?: number;
+  /** Node's own flags for the server, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  execArgv?: readonly string[];
 }
 
 /** A free TCP port on 127.0.0.1, as the OS hands it out. */
@@ -49,7 +51,7 @@ export class ServerProcess {
   }
 
   static async start(o: ServerProcessOptions): Promise<ServerProcess> {
-    const args = o.entry.endsWith('.ts') ? ['-r', '@swc-node/register', o.entry] : [o.entry];
+    const args = [...(o.execArgv ?? []), ...(o.entry.endsWith('.ts') ? ['-r', '@swc-node/register', o.entry] : [o.entry])];
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...process.env, HOST: '127.0.0.1', ...o.env, PORT: String(o.port) },

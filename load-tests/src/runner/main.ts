@@ -34,6 +34,7 @@ function options() {
       server: { type: 'string' },
       'base-port': { type: 'string', default: '3401' },
       'kill-node-at': { type: 'string' },
+      'node-arg': { type: 'string', multiple: true },
       members: { type: 'string' },
       'no-baselines': { type: 'boolean', default: false },
       'floor-database-url': { type: 'string', default: process.env.FLOOR_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_load_floor' },
@@ -84,7 +85,7 @@ async function main(): Promise<number> {
     if (!values.server) throw new Error('--nodes needs --server <entry>, e.g. dist/apps/server/src/main.js');
     const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
     say(`starting ${values.nodes} node(s) of ${values.server} from port ${values['base-port']} (logs: ${tmpdir()}/load-node-*.log)`);
-    nodes = await startCluster({ count: Number(values.nodes), entry: values.server, basePort: Number(values['base-port']), env, logDir: tmpdir() });
+    nodes = await startCluster({ count: Number(values.nodes), entry: values.server, basePort: Number(values['base-port']), env, logDir: tmpdir(), execArgv: values['node-arg'] });
   }
   const urls = (nodes.length ? nodes.map((n) => n.url) : (values.url ?? ['http://127.0.0.1:3000'])).map(localOnly);
   const midRun: MidRunEvent | undefined = values['kill-node-at'] ? killLastNode(nodes, Number(values['kill-node-at'])) : undefined;
