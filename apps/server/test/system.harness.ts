@@ -58,6 +58,10 @@ export class TestSystem {
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       PORT: '0',
+      // A bank-ready payer (the well-known example IBAN), so boots don't warn about the placeholder.
+      COOP_PAYER_NAME: 'Test Co-op',
+      COOP_PAYER_IBAN: 'DE89370400440532013000',
+      COOP_PAYER_BIC: 'COBADEFFXXX',
       ...env,
     });
     const system = new TestSystem(config, db.drop);
