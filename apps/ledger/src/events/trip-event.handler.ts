@@ -5,6 +5,7 @@ import { AppendResult, LedgerRepository } from '../journal/ledger.repository';
 import { PostingService } from '../journal/posting.service';
 import { FarePolicyReader, UnknownPolicyError } from '../policy/fare-policy.reader';
 import { holdEntry, holdEntryId, holdPostedAtCompletion, holdResolvedAtCancellation } from './hold-postings';
+import { tippedEntry } from '../tips/tip-postings';
 import { cancelledEntry, completedEntry } from './trip-event-postings';
 import {
   LEDGER_TOPICS,
@@ -15,6 +16,7 @@ import {
   tripCancelledEventSchema,
   tripCompletedEventSchema,
   tripRequestedEventSchema,
+  tripTippedEventSchema,
 } from './trip-event.schemas';
 
 /**
@@ -72,6 +74,9 @@ export class TripEventHandler {
           return await this.completed(parse(tripCompletedEventSchema, data));
         case 'trip.cancelled':
           return await this.cancelled(parse(tripCancelledEventSchema, data));
+        case 'trip.tipped':
+          // Validated by the tip route before it was recorded; the entry id makes redelivery safe.
+          return posted(await this.postings.post(tippedEntry(parse(tripTippedEventSchema, data))));
       }
     } catch (error) {
       throw permanent(error);

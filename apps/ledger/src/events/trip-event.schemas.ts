@@ -60,6 +60,19 @@ export const tripRequestedEventSchema = z.object({
 });
 export type TripRequestedEvent = z.infer<typeof tripRequestedEventSchema>;
 
+/**
+ * `trip.tipped`: written by the ledger's own tip route (apps/ledger/src/tips) once the tip is
+ * validated against the completion entry and the policy; the worker only posts it.
+ */
+export const tripTippedEventSchema = z.object({
+  tripId: idSchema,
+  riderId: idSchema,
+  driverId: idSchema,
+  tip: moneySchema.refine((m) => m.amount > 0, 'must be more than zero'),
+  requestedAt: isoTime,
+});
+export type TripTippedEvent = z.infer<typeof tripTippedEventSchema>;
+
 /** The topics (BullMQ job names) the ledger knows. */
-export const LEDGER_TOPICS = ['trip.requested', 'trip.completed', 'trip.cancelled'] as const;
+export const LEDGER_TOPICS = ['trip.requested', 'trip.completed', 'trip.cancelled', 'trip.tipped'] as const;
 export type LedgerTopic = (typeof LEDGER_TOPICS)[number];
