@@ -101,7 +101,7 @@ export async function startFleet(
             metrics.declinedBusy++;
             break;
           case 'disconnected':
-            if (e.reason !== 'io client disconnect') metrics.disconnects++; // not the run's own stop
+            if (e.reason !== 'io client disconnect') metrics.disconnected('driver', e.reason); // not the run's own stop
             break;
           case 'error':
             metrics.error(e.during, e.code);
@@ -155,7 +155,7 @@ export async function startFleet(
       listener: (_, e) => {
         if (e.type === 'update') tracker.riderUpdate(e.update.tripId, e.update.status, e.atMs);
         else if (e.type === 'reconnected') metrics.reconnected('rider', e.url);
-        else if (e.reason !== 'io client disconnect') metrics.disconnects++;
+        else if (e.reason !== 'io client disconnect') metrics.disconnected('rider', e.reason);
       },
     });
     try {

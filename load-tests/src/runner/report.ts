@@ -45,6 +45,8 @@ export interface RunReport {
     cancelled: number;
     stuck: number;
     disconnects: number;
+    /** The drops by who saw what (socket.io-client's reason), in and outside the measured window. */
+    disconnectReasons?: Record<string, number>;
     operations: number;
     errors: number;
     errorRate: number;
@@ -148,6 +150,7 @@ export function buildReport(input: {
       cancelled: system.cancelled,
       stuck: system.stuck,
       disconnects: m.disconnects,
+      disconnectReasons: Object.fromEntries(m.disconnectReasons),
       operations: m.operations,
       errors,
       errorRate,
@@ -224,7 +227,7 @@ export function renderMarkdown(r: RunReport): string {
         ['matched / completed', `${c.matched} / ${c.completed}`],
         ['unfulfilled / cancelled', `${c.unfulfilled} / ${c.cancelled}`],
         ['trips stuck after the drain', c.stuck],
-        ['socket disconnects', c.disconnects],
+        ['socket disconnects', c.disconnects + (c.disconnectReasons && c.disconnects ? ` (${Object.entries(c.disconnectReasons).map(([k, v]) => `${k}: ${v}`).join('; ')})` : '')],
         ['errors / operations', `${c.errors} / ${c.operations} (${(c.errorRate * 100).toFixed(3)} %)`],
       ] as const
     ).map(([k, v]) => `| ${k} | ${v} |`),

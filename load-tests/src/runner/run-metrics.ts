@@ -22,6 +22,8 @@ export class RunMetrics {
   matched = 0;
   completed = 0;
   disconnects = 0;
+  /** Drops by socket.io-client's reason ("ping timeout": no ping from the server in time; "transport close": the connection closed). */
+  readonly disconnectReasons = new Map<string, number>();
   /** Calls cut off by a dropped socket (the bots pick the trip up again after the reconnect). */
   interrupted = 0;
   /** Trip requests sent again (same Idempotency-Key) after their answer was lost with a node. */
@@ -40,6 +42,13 @@ export class RunMetrics {
     if (this.firstErrors.length < 20) this.firstErrors.push({ at: new Date().toISOString(), what: key });
     this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
     this.operations++;
+  }
+
+  /** A socket dropped without the run asking for it. */
+  disconnected(kind: 'driver' | 'rider', reason: string): void {
+    this.disconnects++;
+    const key = `${kind}: ${reason}${this.measuring ? '' : ' (outside the measured window)'}`;
+    this.disconnectReasons.set(key, (this.disconnectReasons.get(key) ?? 0) + 1);
   }
 
   reconnected(kind: 'driver' | 'rider', url: string): void {
