@@ -9,6 +9,8 @@ import { ReconciliationController } from './reconciliation/reconciliation.contro
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { StatementsController } from './statements/statements.controller';
 import { StatementsService } from './statements/statements.service';
+import { TipRelayService } from './tips/tip-relay.service';
+import { TipRequestsRepository } from './tips/tip-requests.repository';
 import { TipsController } from './tips/tips.controller';
 import { TipsService } from './tips/tips.service';
 
@@ -28,6 +30,8 @@ import { TipsService } from './tips/tips.service';
     TripEventsWorker,
     HoldExpiryService,
     TipsService,
+    TipRequestsRepository,
+    TipRelayService,
     StatementsService,
     ReconciliationService,
   ],

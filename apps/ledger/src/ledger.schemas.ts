@@ -16,7 +16,9 @@ export const tipSchema = z.object({
   tripId: uuidSchema,
   transactionId: z.string().describe('The journal entry id, `trip:<tripId>:tip`'),
   tip: moneySchema,
-  postedAt: isoTimeSchema,
+  state: z.enum(['pending', 'posted']).describe('pending: recorded, on its way to the journal; posted: in the journal'),
+  requestedAt: isoTimeSchema,
+  postedAt: isoTimeSchema.optional().describe('When posted'),
 });
 
 /** `GET /v1/members/me/statement` query: a half-open range [from, to) of posting times. */

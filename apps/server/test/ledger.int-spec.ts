@@ -102,9 +102,14 @@ describe('the fare ledger end to end', () => {
     await system.untilPosted(`trip:${tripId}:completed`);
     const body = { tip: { amount: 300, currency: 'CAD' } };
     const first = await system.http('POST', `/v1/trips/${tripId}/tip`, { token: rider.token, body });
-    expect(first).toMatchObject({ status: 201, body: { tripId, transactionId: `trip:${tripId}:tip`, tip: { amount: 300, currency: 'CAD' } } });
+    expect(first).toMatchObject({ status: 202, body: { tripId, transactionId: `trip:${tripId}:tip`, tip: { amount: 300, currency: 'CAD' } } });
+    // Recorded at once, posted by the ledger's worker from the queue shortly after.
+    await system.untilPosted(`trip:${tripId}:tip`);
+    const state = await system.http('GET', `/v1/trips/${tripId}/tip`, { token: rider.token });
+    expect(state).toMatchObject({ status: 200, body: { tripId, state: 'posted', tip: { amount: 300, currency: 'CAD' }, requestedAt: first.body.requestedAt } });
     const again = await system.http('POST', `/v1/trips/${tripId}/tip`, { token: rider.token, body });
-    expect(again).toMatchObject({ status: 200, body: first.body });
+    expect(again).toMatchObject({ status: 200, body: state.body });
+    expect(await system.http('GET', `/v1/trips/${tripId}/tip`, { token: stranger.token })).toMatchObject({ status: 404, body: { code: 'TRIP_NOT_FOUND' } });
     const other = await system.http('POST', `/v1/trips/${tripId}/tip`, { token: rider.token, body: { tip: { amount: 500, currency: 'CAD' } } });
     expect(other).toMatchObject({ status: 409, body: { code: 'LEDGER_IDEMPOTENCY_CONFLICT' } });
 
