@@ -176,7 +176,7 @@ describe('the journal in PostgreSQL', () => {
         [unbalanced],
         [tip('tip-e')],
       ]);
-      const summary = answers.map((a) => (a.ok ? a.value.map((r) => `${r.stored.tx.id}:${r.outcome}`) : (a.error as MoneyError).code));
+      const summary = answers.map((a) => (a.ok ? a.value.map((r) => `${r.outcome === 'skipped' ? r.tx.id : r.stored.tx.id}:${r.outcome}`) : (a.error as MoneyError).code));
       expect(summary).toEqual([
         ['tip-a:new', 'tip-b:new'],
         ['tip-a:duplicate'],
@@ -226,6 +226,83 @@ describe('the journal in PostgreSQL', () => {
       expect(await ledger.journal.holdState('hold-2')).toBe('voided');
       const [rider] = await ledger.journal.balances(['rider:rider-v:receivable']);
       expect(rider).toMatchObject({ posted: 0n, pending: 0n });
+    });
+  });
+
+  describe('a resolution built without reading its hold (if-pending)', () => {
+    /** A hold as placed at request (its metadata carries more than the outcome event knows), and the same lines rebuilt bare. */
+    function holdPair(n: string, amount = 2400) {
+      const stored = hold({ id: `ip-${n}:hold`, tripId: `ip-${n}`, riderId: `rider-ip-${n}`, amount: cad(amount), details: { quoteId: `q-${n}`, requestedAt: '2026-11-23T10:00:00.000Z' } });
+      const rebuilt = hold({ id: `ip-${n}:hold`, tripId: `ip-${n}`, riderId: `rider-ip-${n}`, amount: cad(amount) });
+      return { stored, rebuilt };
+    }
+    const fee = (n: string) => tip(`ip-${n}:fee`, 150);
+
+    it('is appended with the entry while the hold is pending, storing what the stored hold would have built, once', async () => {
+      const { stored, rebuilt } = holdPair('a');
+      await ledger.postings.post(stored);
+      const fromEvent = postPending(rebuilt, 'ip-a:capture', cad(2000), { reason: 'trip completed' });
+      const [entry, resolution] = await ledger.postings.postWithResolution(fee('a'), fromEvent);
+      expect([entry.outcome, resolution.outcome]).toEqual(['new', 'new']);
+      // The hold's own metadata is merged in by the database: the same entry as one built from the stored hold.
+      const fromStored = postPending(stored, 'ip-a:capture', cad(2000), { reason: 'trip completed' });
+      expect((await ledger.journal.find('ip-a:capture'))!.tx).toEqual(fromStored);
+      expect(await ledger.journal.holdState('ip-a:hold')).toBe('posted');
+      // A retry by either path is a duplicate, not a conflict.
+      const [, again] = await ledger.postings.postWithResolution(fee('a'), fromEvent);
+      expect(again.outcome).toBe('duplicate');
+      expect((await ledger.postings.post(fromStored)).outcome).toBe('duplicate');
+    });
+
+    it('is skipped, with the hold state, when the hold is resolved already or was never placed; the entry is posted alone', async () => {
+      const { stored, rebuilt } = holdPair('b');
+      await ledger.postings.post(stored);
+      await ledger.postings.post(voidPending(stored, 'ip-b:void'));
+      const [entry, resolution] = await ledger.postings.postWithResolution(fee('b'), postPending(rebuilt, 'ip-b:capture', cad(2000)));
+      expect(entry.outcome).toBe('new');
+      expect(resolution).toMatchObject({ outcome: 'skipped', holdState: 'voided' });
+      expect(await ledger.journal.find('ip-b:capture')).toBeUndefined();
+
+      const none = holdPair('c');
+      const [alone, noHold] = await ledger.postings.postWithResolution(fee('c'), postPending(none.rebuilt, 'ip-c:capture', cad(2000)));
+      expect(alone.outcome).toBe('new');
+      expect(noHold).toMatchObject({ outcome: 'skipped', holdState: 'none' });
+      expect(await ledger.journal.find('ip-c:capture')).toBeUndefined();
+    });
+
+    it('two resolutions of one hold racing (if-pending and a void, in one batch and in two processes) leave exactly one', async () => {
+      const otherDb = createDataSource({ url: (ledger.db.options as { url: string }).url, poolSize: 4 });
+      await otherDb.initialize();
+      const other = partsOn(otherDb);
+      try {
+        for (const n of ['d', 'e', 'f', 'g']) {
+          const { stored, rebuilt } = holdPair(n);
+          await ledger.postings.post(stored);
+          const capture = postPending(rebuilt, `ip-${n}:capture`, cad(2000));
+          const racers = [
+            ledger.postings.postWithResolution(fee(n), capture),
+            (n === 'd' || n === 'e' ? ledger : other).postings.postTogether([voidPending(stored, `ip-${n}:void`)]).catch((e: MoneyError) => e.code),
+          ];
+          await Promise.all(racers);
+          const states = await sql.query(`SELECT state FROM ledger_hold_states WHERE hold_id = $1 AND state <> 'pending'`, [`ip-${n}:hold`]);
+          expect(states.rowCount).toBe(1);
+          expect(await ledger.journal.find(`ip-${n}:fee`)).toBeDefined();
+        }
+      } finally {
+        await otherDb.destroy();
+      }
+    });
+
+    it('a resolution whose release is not exactly its hold is refused by the database, with nothing of its unit kept', async () => {
+      const { stored } = holdPair('h', 2400);
+      await ledger.postings.post(stored);
+      const wrongHold = hold({ id: 'ip-h:hold', tripId: 'ip-h', riderId: 'rider-ip-h', amount: cad(2300) });
+      const refused = ledger.postings.postWithResolution(fee('h'), postPending(wrongHold, 'ip-h:capture', cad(2000)));
+      await expect(refused).rejects.toMatchObject({ code: 'LEDGER.INVALID_PENDING', details: { id: 'ip-h:capture', release: 'mismatch' } });
+      expect(await ledger.journal.find('ip-h:fee')).toBeUndefined();
+      // Also through the plain path (a resolution built from the wrong hold): the database, not the code, refuses it.
+      expect(await codeOf(ledger.postings.post(voidPending(wrongHold, 'ip-h:void')))).toBe('LEDGER.INVALID_PENDING');
+      expect(await ledger.journal.holdState('ip-h:hold')).toBe('pending');
     });
   });
 

@@ -2,6 +2,7 @@ import { createDataSource } from '@coop/platform';
 import { createTestDatabase } from '@coop/testing';
 import { Ledger1763900000100 } from '../../../libs/platform/src/database/migrations/1763900000100-ledger';
 import { LedgerAppendBatch1763900000800 } from '../../../libs/platform/src/database/migrations/1763900000800-ledger-append-batch';
+import { LedgerAppendIfPending1763900000810 } from '../../../libs/platform/src/database/migrations/1763900000810-ledger-append-if-pending';
 import { LedgerTipRequests1763900000850 } from '../../../libs/platform/src/database/migrations/1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from '../../../libs/platform/src/database/migrations/1763900000851-ledger-reversal-limits';
 
@@ -21,10 +22,11 @@ describe('the ledger migration', () => {
       const functions = async () =>
         (await db.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'ledger\\_%' ORDER BY proname`)).map((r: { proname: string }) => r.proname);
       expect(await tables()).toEqual([...LEDGER_TABLES, 'ledger_tip_requests'].sort());
-      expect(await functions()).toEqual(['ledger_append', 'ledger_check_balanced', 'ledger_check_reversal_limit', 'ledger_hold_state_follows']);
+      expect(await functions()).toEqual(['ledger_append', 'ledger_append', 'ledger_check_balanced', 'ledger_check_release', 'ledger_check_reversal_limit', 'ledger_hold_state_follows']);
       await new LedgerReversalLimits1763900000851().down(runner);
       await new LedgerTipRequests1763900000850().down(runner);
       expect(await tables()).toEqual(LEDGER_TABLES);
+      await new LedgerAppendIfPending1763900000810().down(runner);
       expect(await functions()).toEqual(['ledger_append', 'ledger_check_balanced', 'ledger_hold_state_follows']);
       await new LedgerAppendBatch1763900000800().down(runner);
       expect(await functions()).toEqual(['ledger_check_balanced', 'ledger_hold_state_follows']);
@@ -33,10 +35,11 @@ describe('the ledger migration', () => {
       expect(await functions()).toEqual([]);
       await new Ledger1763900000100().up(runner);
       await new LedgerAppendBatch1763900000800().up(runner);
+      await new LedgerAppendIfPending1763900000810().up(runner);
       await new LedgerTipRequests1763900000850().up(runner);
       await new LedgerReversalLimits1763900000851().up(runner);
       expect(await tables()).toEqual([...LEDGER_TABLES, 'ledger_tip_requests'].sort());
-      expect(await functions()).toEqual(['ledger_append', 'ledger_check_balanced', 'ledger_check_reversal_limit', 'ledger_hold_state_follows']);
+      expect(await functions()).toEqual(['ledger_append', 'ledger_append', 'ledger_check_balanced', 'ledger_check_release', 'ledger_check_reversal_limit', 'ledger_hold_state_follows']);
       // Working again: an unbalanced raw entry is still refused.
       await runner.startTransaction();
       await runner.query(`INSERT INTO ledger_accounts (id, currency, kind) VALUES ('coop:commission', 'CAD', 'coop-commission')`);

@@ -233,6 +233,29 @@ describe('the trip events worker', () => {
       expect(totals.map((r: { total: string }) => r.total)).toEqual(['0', '0']);
     });
 
+    it('builds the posting of the hold from the completion; a hold placed for another quote is posted from the stored hold instead', async () => {
+      const usual = requestedEvent();
+      // A request whose quote is not the one the completion carries: the event cannot rebuild this hold.
+      const requoted = { ...requestedEvent(), fareAmount: String(Number(usual.fareAmount) + 250) };
+      for (const request of [usual, requoted]) await ledger.handler.handle('trip.requested', request);
+      for (const request of [usual, requoted]) {
+        const outcome = await ledger.handler.handle('trip.completed', completedEvent({ tripId: request.tripId, riderId: request.riderId }));
+        expect(outcome).toEqual({
+          posted: 'new',
+          transactionId: `trip:${request.tripId}:completed`,
+          hold: { posted: 'new', transactionId: `trip:${request.tripId}:hold:posted` },
+        });
+        const stored = (await ledger.journal.find(`trip:${request.tripId}:hold`))!;
+        const capture = (await ledger.journal.find(`trip:${request.tripId}:hold:posted`))!;
+        // Either way, the entry is the one built from the stored hold, its metadata included.
+        expect(capture.tx.metadata).toMatchObject({ quoteId: request.quoteId, requestedAt: stored.tx.metadata.requestedAt, reason: 'trip completed' });
+        expect(capture.tx.metadata.held).toEqual({ amount: Math.round(Number(request.fareAmount) * 1.2), currency: 'CAD' });
+        expect(await holdRows(request.tripId)).toHaveLength(2);
+        const rider = `rider:${request.riderId}:receivable`;
+        expect((await balancesOf(rider))[rider]!.pending).toBe(0n);
+      }
+    });
+
     it('posts the held amount when a changed route costs more, leaving the excess owed by the rider', async () => {
       worker(ledger.handler);
       const request = requestedEvent();
@@ -339,7 +362,8 @@ describe('the trip events worker', () => {
       expect((await queue.getJob('crash-h'))!.returnvalue).toEqual({
         posted: 'duplicate',
         transactionId: `trip:${request.tripId}:completed`,
-        hold: { skipped: 'the hold was posted already' },
+        // The retry sends the same capture again (built from the event) and finds it stored.
+        hold: { posted: 'duplicate', transactionId: `trip:${request.tripId}:hold:posted` },
       });
       expect(await holdRows(request.tripId)).toEqual([
         { state: 'pending', transaction_id: `trip:${request.tripId}:hold` },

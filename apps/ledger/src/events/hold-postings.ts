@@ -96,6 +96,23 @@ export function holdResolvedAtCancellation(holdTx: JournalTransaction, tripId: s
   return voidPending(holdTx, holdVoidedEntryId(tripId), 'trip cancelled without a fee');
 }
 
+/**
+ * trip.completed -> the posting of its hold, built from the event alone, without reading the
+ * hold: the hold is a function of the quote and the policy (`fareCap`, as in holdEntry), and
+ * the completion's breakdown carries the quote. Its lines and amounts are those of
+ * holdPostedAtCompletion on the stored hold; its metadata lacks the hold's own (quote id,
+ * request time), which the database merges in when it appends it (IfHoldPending in
+ * ledger.repository.ts). The database refuses it if its release differs from the hold's
+ * lines (another quote or margin), and the caller then builds it from the stored hold.
+ */
+export function holdPostedFromCompletion(
+  trip: { tripId: string; riderId: string; quote: Money; fare: Money },
+  policy: FarePolicy,
+): JournalTransaction {
+  const rebuilt = hold({ id: holdEntryId(trip.tripId), tripId: trip.tripId, riderId: trip.riderId, amount: fareCap(policy, trip.quote) });
+  return holdPostedAtCompletion(rebuilt, trip.tripId, trip.fare);
+}
+
 /** A hold with no outcome within the timeout -> void it. */
 export function holdExpired(holdTx: JournalTransaction, tripId: string): JournalTransaction {
   return voidPending(holdTx, holdExpiredEntryId(tripId), 'no trip outcome within the hold timeout');

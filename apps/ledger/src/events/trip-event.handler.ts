@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { JournalTransaction, Money, accountId, isMoneyError, moneyFromJson } from '@coop/money';
+import { JournalTransaction, Money, accountId, finalFareFromJson, isMoneyError, moneyFromJson } from '@coop/money';
 import { AppendResult, LedgerRepository } from '../journal/ledger.repository';
 import { PostingService } from '../journal/posting.service';
 import { FarePolicyReader, UnknownPolicyError } from '../policy/fare-policy.reader';
-import { holdEntry, holdEntryId, holdPostedAtCompletion, holdResolvedAtCancellation } from './hold-postings';
+import { holdEntry, holdEntryId, holdPostedAtCompletion, holdPostedFromCompletion, holdResolvedAtCancellation } from './hold-postings';
 import { tippedEntry } from '../tips/tip-postings';
 import { cancelledEntry, completedEntry } from './trip-event-postings';
 import {
@@ -93,9 +93,33 @@ export class TripEventHandler {
     return posted(result!);
   }
 
+  /**
+   * The completion with the posting of its hold in one call, the posting built from the event
+   * (holdPostedFromCompletion) rather than from a read of the hold. Should the stored hold
+   * not be what the event rebuilds (the database refuses the release, or an earlier posting
+   * of it holds other content), the posting is built from the stored hold instead.
+   */
   private async completed(event: TripCompletedEvent): Promise<HandleOutcome> {
-    const entry = completedEntry(event, await this.policies.byHash(event.policyHash));
-    return this.withHold(event.tripId, entry, (holdTx) => holdPostedAtCompletion(holdTx, event.tripId, moneyFromJson(event.fare)));
+    const policy = await this.policies.byHash(event.policyHash);
+    const entry = completedEntry(event, policy);
+    const fare = moneyFromJson(event.fare);
+    const fromStoredHold = () => this.withHold(event.tripId, entry, (holdTx) => holdPostedAtCompletion(holdTx, event.tripId, fare));
+    let capture: JournalTransaction;
+    try {
+      capture = holdPostedFromCompletion({ tripId: event.tripId, riderId: event.riderId, quote: finalFareFromJson(event.breakdown).quoteTotal, fare }, policy);
+    } catch (error) {
+      if (isMoneyError(error)) return fromStoredHold();
+      throw error;
+    }
+    try {
+      const [result, resolved] = await this.postings.postWithResolution(entry, capture);
+      if (resolved.outcome !== 'skipped') return { ...posted(result), hold: posted(resolved) };
+      if (resolved.holdState === 'none') return posted(result);
+      return { ...posted(result), hold: { skipped: `the hold was ${resolved.holdState} already` } };
+    } catch (error) {
+      if (isMoneyError(error) && namesEntry(error, capture.id)) return fromStoredHold();
+      throw error;
+    }
   }
 
   private async cancelled(event: TripCancelledEvent): Promise<HandleOutcome> {
@@ -135,6 +159,12 @@ export class TripEventHandler {
 
 function posted(result: AppendResult): PostedEntry {
   return { posted: result.outcome, transactionId: result.stored.tx.id };
+}
+
+/** True when a refusal is about the entry `id` (MoneyError details name one id or several). */
+function namesEntry(error: { details?: Readonly<Record<string, unknown>> }, id: string): boolean {
+  const ids = error.details?.ids;
+  return error.details?.id === id || (Array.isArray(ids) && ids.includes(id));
 }
 
 /** What a fee entry charges the rider (its debit on the rider's receivable). */

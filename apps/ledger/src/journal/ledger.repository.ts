@@ -130,16 +130,19 @@ function toBalance(row: BalanceRow): AccountTotals {
 }
 
 /**
- * The append: ledger_append (migration 1763900000800) takes any number of entries as
- * parallel arrays, one per column, and writes the new ones with their accounts, postings and
- * hold states in one statement, so one round trip and one commit. It refuses the whole call
- * (constraint ledger_transactions_idempotent) when an existing id holds other content.
+ * The append: ledger_append (migrations 1763900000800 and 1763900000810) takes any number of
+ * entries as parallel arrays, one per column, and writes the new ones with their accounts,
+ * postings and hold states in one statement, so one round trip and one commit. It refuses
+ * the whole call (constraint ledger_transactions_idempotent) when an existing id holds other
+ * content. An entry flagged if-pending is a hold's resolution built without reading the
+ * hold: appended only while the hold is pending, else answered with the hold's state.
  */
-const APPEND = `SELECT out_id, out_new, out_seq, out_posted_at
-  FROM ledger_append($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[],
-                     $9::text[], $10::bigint[], $11::boolean[], $12::text[], $13::text[])`;
+const APPEND = `SELECT out_id, out_new, out_seq, out_posted_at, out_hold_state
+  FROM ledger_append($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[], $9::text[],
+                     $10::text[], $11::bigint[], $12::boolean[], $13::text[], $14::text[])`;
 
-function appendParameters(txs: readonly JournalTransaction[]): unknown[] {
+function appendParameters(entries: readonly AppendEntry[]): unknown[] {
+  const txs = entries.map(txOf);
   const lines = txs.flatMap((tx) => tx.postings.map((p, index) => ({ tx: tx.id, index, p, account: parseAccountId(p.accountId) })));
   return [
     txs.map((tx) => tx.id),
@@ -147,6 +150,7 @@ function appendParameters(txs: readonly JournalTransaction[]): unknown[] {
     txs.map((tx) => JSON.stringify(tx.metadata)),
     txs.map((tx) => tx.reverses ?? null),
     txs.map((tx) => tx.pendingId ?? null),
+    entries.map(isIfHoldPending),
     lines.map((l) => l.tx),
     lines.map((l) => l.index),
     lines.map((l) => l.p.accountId),
@@ -158,8 +162,43 @@ function appendParameters(txs: readonly JournalTransaction[]): unknown[] {
   ];
 }
 
+/**
+ * A hold's capture or void built from the outcome event instead of from the stored hold
+ * (hold-postings.ts), so the outcome costs one round trip, not a read and then an append.
+ * The database appends it only while its hold is pending, stores the hold's metadata under
+ * its own (as postPending does), and refuses it when its release is not exactly the hold's
+ * pending lines (constraint ledger_resolution_releases_hold), so it can never differ from
+ * the resolution built from the hold itself.
+ */
+export interface IfHoldPending {
+  ifHoldPending: JournalTransaction;
+}
+
+/** One entry of a unit: a transaction, or a resolution to append only while its hold is pending. */
+export type AppendEntry = JournalTransaction | IfHoldPending;
+
+const isIfHoldPending = (e: AppendEntry): e is IfHoldPending => 'ifHoldPending' in e;
+const txOf = (e: AppendEntry): JournalTransaction => (isIfHoldPending(e) ? e.ifHoldPending : e);
+
+/** An if-pending resolution that was not appended: the hold was resolved already (its state), or there is none. */
+export interface SkippedResolution {
+  outcome: 'skipped';
+  tx: JournalTransaction;
+  holdState: HoldState | 'none';
+}
+
+/** What an entry of a unit came to. An if-pending entry's `stored.tx` carries its own metadata, not the hold's merged in. */
+export type EntryResult = AppendResult | SkippedResolution;
+
 /** Entries appended together or not at all: a trip's completion with the capture of its card hold. */
-export type AppendUnit = readonly JournalTransaction[];
+export type AppendUnit = readonly AppendEntry[];
+
+interface CallRow {
+  isNew: boolean | null;
+  seq: bigint | null;
+  postedAt: Date | null;
+  holdState: string | null;
+}
 
 /** The database refused a call because these ids exist with other content. */
 class ExistingContentDiffers extends Error {
@@ -202,7 +241,7 @@ export class LedgerRepository {
   async append(tx: JournalTransaction): Promise<AppendResult> {
     const [answer] = await this.appendUnits([[tx]]);
     if (!answer!.ok) throw answer!.error;
-    return answer!.value[0]!;
+    return answer!.value[0] as AppendResult;
   }
 
   /**
@@ -212,17 +251,24 @@ export class LedgerRepository {
    * `duplicate`, or IDEMPOTENCY_CONFLICT when their content differs. When the one call
    * fails, each unit is retried alone, so an error names only the unit it belongs to.
    */
-  async appendUnits(units: readonly AppendUnit[]): Promise<Array<Settled<AppendResult[]>>> {
-    const answers: Array<Settled<AppendResult[]> | undefined> = units.map(() => undefined);
-    const chosen = new Map<string, JournalTransaction>();
+  async appendUnits(units: readonly AppendUnit[]): Promise<Array<Settled<EntryResult[]>>> {
+    const answers: Array<Settled<EntryResult[]> | undefined> = units.map(() => undefined);
+    const chosen = new Map<string, AppendEntry>();
     const admitted: number[] = [];
+    const later: number[] = [];
     units.forEach((unit, i) => {
       try {
-        for (const tx of unit) {
-          const earlier = chosen.get(tx.id);
-          if (earlier) checkIdempotency(earlier, tx);
+        // An if-pending entry's stored content is known only to the database (the hold's
+        // metadata is merged in): a unit sharing an id with one goes alone, after the batch.
+        if (unit.some((e) => chosen.has(txOf(e).id) && (isIfHoldPending(e) || isIfHoldPending(chosen.get(txOf(e).id)!)))) {
+          later.push(i);
+          return;
         }
-        for (const tx of unit) if (!chosen.has(tx.id)) chosen.set(tx.id, tx);
+        for (const e of unit) {
+          const earlier = chosen.get(txOf(e).id);
+          if (earlier) checkIdempotency(txOf(earlier), txOf(e));
+        }
+        for (const e of unit) if (!chosen.has(txOf(e).id)) chosen.set(txOf(e).id, e);
         admitted.push(i);
       } catch (error) {
         answers[i] = { ok: false, error };
@@ -237,11 +283,10 @@ export class LedgerRepository {
         for (const i of admitted) {
           answers[i] = {
             ok: true,
-            value: units[i]!.map((tx) => {
-              const row = stored.get(tx.id)!;
-              const first = row.isNew && !claimed.has(tx.id);
-              claimed.add(tx.id);
-              return { outcome: first ? 'new' : 'duplicate', stored: { tx, seq: row.seq, postedAt: row.postedAt } };
+            value: units[i]!.map((e) => {
+              const first = !claimed.has(txOf(e).id);
+              claimed.add(txOf(e).id);
+              return resultOf(e, stored, first);
             }),
           };
         }
@@ -251,43 +296,48 @@ export class LedgerRepository {
         admitted.forEach((i, k) => (answers[i] = alone[k]));
       }
     }
-    return answers as Array<Settled<AppendResult[]>>;
+    for (const i of later) answers[i] = await this.settle(units[i]!);
+    return answers as Array<Settled<EntryResult[]>>;
   }
 
   /** One unit in one call, with the database's refusal explained in the ledger's terms. */
-  private async settle(unit: AppendUnit): Promise<Settled<AppendResult[]>> {
+  private async settle(unit: AppendUnit): Promise<Settled<EntryResult[]>> {
     try {
       const stored = await this.call(unit);
-      return {
-        ok: true,
-        value: unit.map((tx) => {
-          const row = stored.get(tx.id)!;
-          return { outcome: row.isNew ? 'new' : 'duplicate', stored: { tx, seq: row.seq, postedAt: row.postedAt } };
-        }),
-      };
+      return { ok: true, value: unit.map((e) => resultOf(e, stored, true)) };
     } catch (error) {
       return { ok: false, error: await this.explain(error, unit) };
     }
   }
 
-  private async call(txs: readonly JournalTransaction[]): Promise<Map<string, { isNew: boolean; seq: bigint; postedAt: Date }>> {
-    let rows: Array<{ out_id: string; out_new: boolean; out_seq: string; out_posted_at: Date }>;
+  private async call(entries: readonly AppendEntry[]): Promise<Map<string, CallRow>> {
+    let rows: Array<{ out_id: string; out_new: boolean | null; out_seq: string | null; out_posted_at: Date | null; out_hold_state: string | null }>;
     try {
-      rows = await this.prepared('ledger_append', APPEND, appendParameters(txs));
+      rows = await this.prepared('ledger_append_if_pending', APPEND, appendParameters(entries));
     } catch (error) {
       const e = error as { constraint?: string; detail?: string };
       if (e.constraint === 'ledger_transactions_idempotent') throw new ExistingContentDiffers((e.detail ?? '').split(' '));
       throw error;
     }
-    return new Map(rows.map((r) => [r.out_id, { isNew: r.out_new, seq: BigInt(r.out_seq), postedAt: r.out_posted_at }]));
+    return new Map(
+      rows.map((r) => [
+        r.out_id,
+        { isNew: r.out_new, seq: r.out_seq === null ? null : BigInt(r.out_seq), postedAt: r.out_posted_at, holdState: r.out_hold_state },
+      ]),
+    );
   }
 
   /** For an id stored with other content, TigerBeetle's exists_with_different_*: which fields differ. */
   private async explain(error: unknown, unit: AppendUnit): Promise<unknown> {
-    if (!(error instanceof ExistingContentDiffers)) return translate(error, unit);
-    for (const tx of unit.filter((t) => error.ids.includes(t.id))) {
+    if (!(error instanceof ExistingContentDiffers)) return translate(error, unit.map(txOf));
+    for (const e of unit.filter((u) => error.ids.includes(txOf(u).id))) {
       try {
-        checkIdempotency((await this.find(tx.id))?.tx, tx);
+        let sent = txOf(e);
+        // What the database compared: the hold's metadata under the entry's own.
+        if (isIfHoldPending(e) && sent.pendingId !== undefined) {
+          sent = { ...sent, metadata: { ...(await this.find(sent.pendingId))?.tx.metadata, ...sent.metadata } };
+        }
+        checkIdempotency((await this.find(sent.id))?.tx, sent);
       } catch (conflict) {
         return conflict;
       }
@@ -411,8 +461,17 @@ export class LedgerRepository {
   }
 }
 
+/** An entry's result from the call's rows; `first` is false for a repeat of an id earlier in the batch. */
+function resultOf(e: AppendEntry, rows: ReadonlyMap<string, CallRow>, first: boolean): EntryResult {
+  const tx = txOf(e);
+  const row = rows.get(tx.id);
+  if (!row) throw new Error(`ledger_append did not answer for ${tx.id}`);
+  if (row.isNew === null) return { outcome: 'skipped', tx, holdState: row.holdState as HoldState | 'none' };
+  return { outcome: row.isNew && first ? 'new' : 'duplicate', stored: { tx, seq: row.seq!, postedAt: row.postedAt! } };
+}
+
 /** PostgreSQL's refusals in the ledger's terms; anything else passes through unchanged. */
-function translate(error: unknown, unit: AppendUnit): unknown {
+function translate(error: unknown, unit: readonly JournalTransaction[]): unknown {
   if (error instanceof MoneyError) return error;
   const e = error as { code?: string; constraint?: string; message?: string };
   const ids = unit.map((t) => t.id).join(', ');
@@ -426,6 +485,11 @@ function translate(error: unknown, unit: AppendUnit): unknown {
       return new MoneyError('LEDGER.ACCOUNT_CURRENCY_MISMATCH', `an account of ${ids} holds another currency`, { id: ids });
     case 'ledger_transactions_one_reversal':
       return new MoneyError('LEDGER.INVALID_TRANSACTION', `${reversal?.reverses} is already reversed`, { id: reversal?.id ?? ids });
+    case 'ledger_resolution_releases_hold':
+      return new MoneyError('LEDGER.INVALID_PENDING', `${resolution?.id} does not release exactly what hold ${resolution?.pendingId} holds`, {
+        id: resolution?.id ?? ids,
+        release: 'mismatch',
+      });
     case 'ledger_transactions_one_resolution':
     case 'ledger_hold_states_one_resolution':
       return new MoneyError('LEDGER.INVALID_PENDING', `hold ${resolution?.pendingId} is already resolved`, { id: resolution?.id ?? ids });

@@ -3,7 +3,7 @@ import type { Counter } from 'prom-client';
 import { JournalTransaction, assertBalanced } from '@coop/money';
 import { Metrics } from '@coop/platform';
 import { Batcher, BatcherOptions } from './batcher';
-import { AppendResult, AppendUnit, LedgerRepository } from './ledger.repository';
+import { AppendResult, AppendUnit, EntryResult, LedgerRepository, SkippedResolution } from './ledger.repository';
 
 /**
  * Two flushes at once: while one waits for its commit's WAL flush, the next batch is
@@ -19,7 +19,7 @@ export const POSTING_GROUP_COMMIT: BatcherOptions = { maxInFlight: 2, maxBatch: 
 @Injectable()
 export class PostingService {
   private readonly posted: Counter<'kind' | 'outcome'>;
-  private readonly commits: Batcher<AppendUnit, AppendResult[]>;
+  private readonly commits: Batcher<AppendUnit, EntryResult[]>;
 
   constructor(
     private readonly journal: LedgerRepository,
@@ -34,10 +34,25 @@ export class PostingService {
   }
 
   /** Posts the entries atomically: all of them or none (e.g. a completion and its capture). */
-  async postTogether(txs: AppendUnit): Promise<AppendResult[]> {
-    for (const tx of txs) assertBalanced(tx);
-    const results = await this.commits.submit(txs);
-    for (const r of results) this.posted.inc({ kind: r.stored.tx.kind, outcome: r.outcome });
+  async postTogether(txs: readonly JournalTransaction[]): Promise<AppendResult[]> {
+    return (await this.submit(txs)) as AppendResult[];
+  }
+
+  /**
+   * Posts `entry` and, atomically with it, `resolution` of a hold if that hold is still
+   * pending; the resolution is built from the event, not from the stored hold (see
+   * IfHoldPending). When the hold is missing or resolved already, `entry` is posted alone
+   * and the resolution comes back skipped with the hold's state.
+   */
+  async postWithResolution(entry: JournalTransaction, resolution: JournalTransaction): Promise<[AppendResult, AppendResult | SkippedResolution]> {
+    const [posted, resolved] = await this.submit([entry, { ifHoldPending: resolution }]);
+    return [posted as AppendResult, resolved!];
+  }
+
+  private async submit(unit: AppendUnit): Promise<EntryResult[]> {
+    for (const e of unit) assertBalanced('ifHoldPending' in e ? e.ifHoldPending : e);
+    const results = await this.commits.submit(unit);
+    for (const r of results) this.posted.inc({ kind: r.outcome === 'skipped' ? r.tx.kind : r.stored.tx.kind, outcome: r.outcome });
     return results;
   }
 }
