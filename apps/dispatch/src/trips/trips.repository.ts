@@ -3,8 +3,9 @@ import { EntityManager } from 'typeorm';
 import { DomainError, returnedRows } from '@coop/platform';
 import { Trip } from './trip.types';
 import { TripEvent, TripStatus, allowedFrom, targetOf } from './trip-state-machine';
+import { TRIP_REQUEST_SQL, requestOutcome } from './trip-request';
 
-interface TripRow {
+export interface TripRow {
   id: string;
   quote_id: string;
   rider_id: string;
@@ -28,7 +29,7 @@ interface TripRow {
   updated_at: Date;
 }
 
-function toTrip(row: TripRow): Trip {
+export function toTrip(row: TripRow): Trip {
   return {
     id: row.id,
     quoteId: row.quote_id,
@@ -50,6 +51,14 @@ function toTrip(row: TripRow): Trip {
     requestedAt: row.requested_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A new trip's unique indexes, as the rider's refusals; any other error as it is. */
+function refusalOf(error: unknown): unknown {
+  const constraint = (error as { constraint?: string }).constraint;
+  if (constraint === 'trips_quote_id_key') return new DomainError('QUOTE_ALREADY_USED');
+  if (constraint === 'trips_one_open_per_rider') return new DomainError('RIDER_HAS_ACTIVE_TRIP');
+  return error;
 }
 
 /** Columns a transition may set besides the status (each named, never free SQL). */
@@ -92,10 +101,21 @@ export class TripsRepository {
       );
       return toTrip(rows[0]);
     } catch (error) {
-      const constraint = (error as { constraint?: string }).constraint;
-      if (constraint === 'trips_quote_id_key') throw new DomainError('QUOTE_ALREADY_USED');
-      if (constraint === 'trips_one_open_per_rider') throw new DomainError('RIDER_HAS_ACTIVE_TRIP');
-      throw error;
+      throw refusalOf(error);
+    }
+  }
+
+  /**
+   * The rider's request from a quote, in one statement (TRIP_REQUEST_SQL): the trip, its first
+   * history row and its `trip.requested` outbox event, or the trip the quote already made.
+   * `at` is the event's time (the domain clock). Refused requests write nothing.
+   */
+  async requestFromQuote(db: EntityManager, quoteId: string, riderId: string, at: Date): Promise<{ created: boolean; trip: Trip }> {
+    try {
+      const { created, row } = requestOutcome(await db.query(TRIP_REQUEST_SQL, [quoteId, riderId, at.toISOString()]));
+      return { created, trip: toTrip(row) };
+    } catch (error) {
+      throw refusalOf(error);
     }
   }
 

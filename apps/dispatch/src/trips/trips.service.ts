@@ -6,7 +6,6 @@ import { DispatchService } from '../offers/dispatch.service';
 import { OffersRepository } from '../offers/offers.repository';
 import { Outbox } from '../outbox/outbox';
 import { PresenceStore } from '../presence/presence.store';
-import { QuotesRepository } from '../quotes/quotes.repository';
 import { RealtimeNotifier } from '../realtime/realtime.notifier';
 import { Clock } from '@coop/platform';
 import { tripView } from './trip-view';
@@ -21,7 +20,6 @@ export class TripsService {
   constructor(
     private readonly db: DataSource,
     private readonly trips: TripsRepository,
-    private readonly quotes: QuotesRepository,
     private readonly offers: OffersRepository,
     private readonly dispatch: DispatchService,
     private readonly notifier: RealtimeNotifier,
@@ -39,32 +37,11 @@ export class TripsService {
   async request(riderId: string, quoteId: string): Promise<{ created: boolean; trip: ReturnType<typeof tripView> }> {
     const timer = this.latency.forRequest();
     const outcome = await this.db.transaction(async (tx) => {
-      const quote = await this.quotes.find(tx, quoteId);
-      if (!quote || quote.riderId !== riderId) throw new DomainError('QUOTE_NOT_FOUND');
-      const existing = await this.trips.findByQuote(tx, quoteId);
-      if (existing) return { created: false, trip: existing };
-      if (quote.expired) throw new DomainError('QUOTE_EXPIRED');
-      const trip = await this.trips.insertRequested(tx, {
-        quoteId,
-        riderId,
-        kind: quote.kind,
-        vehicleKind: quote.vehicleKind,
-        pickup: quote.pickup,
-        dropoff: quote.dropoff,
-        fareAmount: quote.fareAmount,
-        currency: quote.currency,
-        policyVersion: quote.policyVersion,
-        policyHash: quote.policyHash,
-      });
-      await this.trips.recordEvent(tx, { tripId: trip.id, type: 'requested', to: 'requested', actorId: riderId });
-      // The ledger holds the fare on the rider's card from this event (relayed at least once).
-      await this.outbox.write(tx, 'trip.requested', {
-        tripId: trip.id, riderId, quoteId, kind: trip.kind, vehicleKind: trip.vehicleKind,
-        fareAmount: trip.fareAmount.toString(), currency: trip.currency,
-        policyVersion: trip.policyVersion, policyHash: trip.policyHash, at: new Date(this.clock.nowMs()).toISOString(),
-      });
+      // One statement: the quote's checks, the trip, its history and its outbox event.
+      const { created, trip } = await this.trips.requestFromQuote(tx, quoteId, riderId, new Date(this.clock.nowMs()));
+      if (!created) return { created: false as const, trip };
       timer.lap('request_tx');
-      return { created: true, trip, dispatched: await this.dispatch.firstStep(tx, trip, timer) };
+      return { created: true as const, trip, dispatched: await this.dispatch.firstStep(tx, trip, timer) };
     });
     if (outcome.created) {
       if (outcome.dispatched) this.dispatch.announceSoon(outcome.dispatched, timer);
