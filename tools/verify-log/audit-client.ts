@@ -73,8 +73,9 @@ export class AuditClient {
     return this.get('/v1/audit/public-key', publicKeySchema);
   }
 
-  decisions(from: number, limit: number) {
-    return this.get(`/v1/audit/decisions?from=${from}&limit=${limit}`, pageSchema, true);
+  /** A page of leaves from `from`; with `kind`, only leaves of that kind (`next`: where the next page starts). */
+  decisions(from: number, limit: number, kind?: string) {
+    return this.get(`/v1/audit/decisions?from=${from}&limit=${limit}${kind ? `&kind=${encodeURIComponent(kind)}` : ''}`, pageSchema, true);
   }
 
   inclusion(index: number, treeSize: number) {

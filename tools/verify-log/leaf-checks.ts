@@ -6,6 +6,10 @@
  * - a decision's ranking follows its policy: every candidate's term points and score
  *   recomputed from its recorded features, candidates in the policy's order, the offer made to
  *   the best one (what a member can check on the public, pseudonymized record);
+ * - a v3 decision names its policy by version and hash only: the parameters come from the log's
+ *   own activation leaf of that version, earlier in the log (`policyOf`), whose document must
+ *   hash to the named hash; a version the log never activated before the decision fails it.
+ *   (v1 and v2 decisions embed the parameters; verify-log compares them with the activation.)
  * - with a disclosure (auditors): the salted commitment matches, the public record is the
  *   public form of the full one (public-form.ts), and replaying the full record
  *   with the matching library reproduces it exactly, choice included.
@@ -15,7 +19,7 @@ import { DecisionRecord, MatchingPolicy, ScoredCandidate, TermPoints, replayMatc
 import { PolicyDocument, policyHash } from '@coop/policy';
 import { hashLeaf } from '@coop/transparency-log';
 import { DIVIDEND_LEAF_KIND, DividendAllocationRecord, dividendRecomputationFailures } from '../../apps/dispatch/src/audit/dividend-leaf';
-import { LEAF_SCHEMA, sealRecord } from '../../apps/dispatch/src/audit/log-leaf';
+import { LEAF_SCHEMA, isPublicLeafSchema, sealRecord } from '../../apps/dispatch/src/audit/log-leaf';
 import { DecisionJson } from './audit-client';
 import { publicFormMismatch } from './public-form';
 
@@ -26,20 +30,33 @@ export interface LeafOutcome {
   failures: string[];
   /** 'none' for a batch decision seen without its full record: its assignment needs the solver's inputs. */
   replayed: 'full' | 'ranking' | 'none';
-  /** A decision's policy reference, to match against the logged activations. */
-  policyRef?: { version: string; hash: string; matching: unknown };
-  /** A policy activation, to index. */
-  activation?: { version: number; hash: string; matching: unknown };
+  /** A decision's policy reference, to match against the logged activations (`matching` embedded: v1 and v2 only). */
+  policyRef?: { version: string; hash: string; matching?: unknown };
+  /** A policy activation, to index: `hash` as recomputed from its document. */
+  activation?: ActivatedPolicy;
   /** A dividend allocation, recomputed from its inputs. */
   dividend?: { year: number };
   withheld?: boolean;
 }
 
+/** A policy as its activation leaf logged it. */
+export interface ActivatedPolicy {
+  version: number;
+  /** SHA-256 of the canonical document, recomputed (not the hash the leaf claims). */
+  hash: string;
+  matching: unknown;
+}
+
+/** The activation of a policy version logged before the leaf being checked, if any. */
+export type PolicyLookup = (version: string) => ActivatedPolicy | undefined;
+
+const noPolicies: PolicyLookup = () => undefined;
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Everything checkable about one leaf; never throws on malformed input (it becomes a failure). */
-export function checkLeaf(d: DecisionJson): LeafOutcome {
+export function checkLeaf(d: DecisionJson, policyOf: PolicyLookup = noPolicies): LeafOutcome {
   const served = new Uint8Array(Buffer.from(d.leafHash, 'base64'));
   if (d.leaf === null || d.leaf === undefined) {
     return { leafHash: served, failures: [], replayed: 'none', withheld: true };
@@ -55,22 +72,23 @@ export function checkLeaf(d: DecisionJson): LeafOutcome {
     out.failures.push('leaf hash: SHA-256(0x00 || canonical leaf) differs from the served leafHash');
   }
   try {
-    checkBody(d, out);
+    checkBody(d, out, policyOf);
   } catch (e) {
     out.failures.push(`malformed leaf: ${(e as Error).message}`);
   }
   return out;
 }
 
-function checkBody(d: DecisionJson, out: LeafOutcome): void {
+function checkBody(d: DecisionJson, out: LeafOutcome, policyOf: PolicyLookup): void {
   const leaf = d.leaf as Obj;
-  const v1 = leaf.schema !== LEAF_SCHEMA;
+  const v1 = !isPublicLeafSchema(leaf.schema);
   const record = leaf.record as Obj;
   if (!isObj(record)) throw new Error('no record');
   if (leaf.kind === 'policy_activation') {
     const doc = record.document as PolicyDocument;
-    if (policyHash(doc) !== record.hash) out.failures.push('policy activation: hash is not SHA-256 of the canonical document');
-    out.activation = { version: Number(record.version), hash: String(record.hash), matching: (doc as unknown as Obj).matching };
+    const hash = policyHash(doc);
+    if (hash !== record.hash) out.failures.push('policy activation: hash is not SHA-256 of the canonical document');
+    out.activation = { version: Number(record.version), hash, matching: (doc as unknown as Obj).matching };
     return;
   }
   if (leaf.kind === DIVIDEND_LEAF_KIND) {
@@ -86,14 +104,39 @@ function checkBody(d: DecisionJson, out: LeafOutcome): void {
   // A v1 leaf is the full record itself (shown to auditors only).
   const full = v1 ? (record as unknown as DecisionRecord) : disclosed(d, leaf, out);
   const publicRecord = record as unknown as DecisionRecord;
-  out.policyRef = { version: String(publicRecord.policy.version), hash: publicRecord.policy.hash, matching: publicRecord.policy.matching };
+  const ref = publicRecord.policy as { version: unknown; hash: unknown; matching?: unknown };
+  if (!isObj(ref)) throw new Error('no policy');
+  out.policyRef = { version: String(ref.version), hash: String(ref.hash), ...(leaf.schema === LEAF_SCHEMA ? {} : { matching: ref.matching }) };
+  let matching = ref.matching as MatchingPolicy | undefined;
+  if (leaf.schema === LEAF_SCHEMA) {
+    // v3: the parameters are the activated document's, bound by the hash the decision names.
+    const activated = policyOf(String(ref.version));
+    if (!activated) {
+      out.failures.push(`policy: the decision names policy version ${String(ref.version)}, which the log did not activate before it`);
+      return;
+    }
+    if (activated.hash !== ref.hash) {
+      out.failures.push(`policy: the decision names policy ${String(ref.version)} with hash ${String(ref.hash)}, the log activated ${activated.hash}`);
+      return;
+    }
+    matching = activated.matching as MatchingPolicy;
+  }
   if (full) {
-    if (!replayMatches(full)) out.failures.push('replay: recomputing the decision from its inputs gives a different record');
+    if (!replayMatches(withMatching(full, matching))) out.failures.push('replay: recomputing the decision from its inputs gives a different record');
     out.replayed = 'full';
   } else if (publicRecord.mode === 'immediate') {
-    out.failures.push(...rankingFailures(publicRecord));
+    out.failures.push(...rankingFailures(publicRecord, matching));
     out.replayed = 'ranking';
   }
+}
+
+/**
+ * A v3 record with the activated parameters put back where the matching library reads them;
+ * replayMatches then compares the replay with the record as logged plus those parameters.
+ */
+function withMatching(record: DecisionRecord, matching: MatchingPolicy | undefined): DecisionRecord {
+  if (matching === undefined || record.policy.matching !== undefined) return record;
+  return { ...record, policy: { ...record.policy, matching } };
 }
 
 function disclosed(d: DecisionJson, leaf: Obj, out: LeafOutcome): DecisionRecord | undefined {
@@ -114,10 +157,9 @@ function ranksBefore(a: ScoredCandidate, b: ScoredCandidate): number {
   return b.score - a.score || a.features.etaSeconds - b.features.etaSeconds || a.features.distanceM - b.features.distanceM;
 }
 
-/** The public ranking check of an immediate decision; empty when it holds. */
-export function rankingFailures(record: DecisionRecord): string[] {
+/** The public ranking check of an immediate decision under `policy` (default: the one it embeds, v1/v2); empty when it holds. */
+export function rankingFailures(record: DecisionRecord, policy: MatchingPolicy = record.policy.matching): string[] {
   if (record.mode !== 'immediate') return [];
-  const policy: MatchingPolicy = record.policy.matching;
   const failures: string[] = [];
   record.candidates.forEach((c, i) => {
     const terms: TermPoints = termPoints(c.features, policy, record.context);

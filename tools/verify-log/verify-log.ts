@@ -7,8 +7,12 @@
  * 3. Each leaf in the range: hash recomputed from canonical JSON, inclusion proof in the
  *    checkpoint's tree (section 2.1.3.2), the leaf's own checks (leaf-checks.ts); when the range
  *    is the whole tree, the root recomputed from all leaves as well.
- * 4. Every decision names a policy version whose activation is in the log with the same hash
- *    and matching parameters (when that activation is in the range read).
+ * 4. Every decision names a policy version whose activation is in the log before it, with the
+ *    same hash: a v3 decision is checked with that activation's parameters (it carries none),
+ *    and fails, named by index, when the log holds no such activation before it; a v1/v2
+ *    decision's embedded parameters must equal the activation's. When the range does not start
+ *    at 0, the activations before it are fetched too (`kind=policy_activation`), each checked
+ *    by hash and inclusion proof.
  * The state file is updated only when everything passed.
  */
 import { canonicalize } from '@coop/canonical-json';
@@ -23,7 +27,7 @@ import {
 } from '@coop/transparency-log';
 import { PeriodFairness, fairnessReport } from '../../apps/dispatch/src/audit/fairness';
 import { AuditClient, CheckpointJson, DecisionJson, OutcomesJson } from './audit-client';
-import { LeafOutcome, checkLeaf } from './leaf-checks';
+import { ActivatedPolicy, LeafOutcome, checkLeaf } from './leaf-checks';
 import { SavedState, loadState, saveState } from './state-file';
 
 export interface VerifyOptions {
@@ -154,9 +158,13 @@ async function checkLeaves(
   if (from > to) return fail(`range start ${from} is beyond the checkpoint's tree size ${cp.treeSize}`);
   const root = b(cp.rootHash);
   const outcomes: LeafOutcome[] = [];
-  const activations = new Map<number, { hash: string; matching: unknown }>();
+  // Version -> its first activation; leaves are checked in log order, so a decision sees only
+  // activations logged before it.
+  const activations = new Map<number, ActivatedPolicy>();
+  const policyOf = (version: string) => activations.get(Number(version));
   const decisions: { index: number; ref: NonNullable<LeafOutcome['policyRef']> }[] = [];
   const verifiedLeaves: unknown[] = [];
+  if (from > 0) await priorActivations(client, from, cp.treeSize, root, activations, report, fail);
 
   for (let next = from; next < to; ) {
     const page = await client.decisions(next, Math.min(o.pageSize ?? 500, to - next));
@@ -165,7 +173,13 @@ async function checkLeaves(
     for (const [k, d] of entries.entries()) {
       if (d.index !== next + k) return fail(`leaves out of order: expected ${next + k}, got ${d.index}`, d.index);
     }
-    const checked = await mapLimit(entries, o.concurrency ?? 8, (d) => checkOne(client, d, cp.treeSize, root));
+    const checked: LeafOutcome[] = [];
+    for (const d of entries) {
+      const r = checkLeaf(d, policyOf);
+      if (r.activation && !activations.has(r.activation.version)) activations.set(r.activation.version, r.activation);
+      checked.push(r);
+    }
+    await mapLimit(entries, o.concurrency ?? 8, (d, k) => checkInclusion(client, d, checked[k], cp.treeSize, root));
     for (const [k, r] of checked.entries()) {
       const index = entries[k].index;
       outcomes.push(r);
@@ -175,7 +189,6 @@ async function checkLeaves(
       if (r.replayed === 'full') report.replayedFull++;
       if (r.replayed === 'ranking') report.rankingChecked++;
       if (r.replayed === 'none' && r.policyRef) report.notes.push(`leaf ${index}: batch decision, replayable by auditors only`);
-      if (r.activation) activations.set(r.activation.version, r.activation);
       if (r.dividend) report.notes.push(`leaf ${index}: the ${r.dividend.year} dividend allocation, recomputed from its inputs`);
       if (r.policyRef) decisions.push({ index, ref: r.policyRef });
       if (o.fairness && r.failures.length === 0 && !r.withheld) verifiedLeaves.push(entries[k].leaf);
@@ -201,8 +214,10 @@ async function checkLeaves(
     tree.append(outcomes.map((r) => r.leafHash));
     if (Buffer.compare(Buffer.from(tree.rootHash()), Buffer.from(root)) !== 0) fail('the root of all downloaded leaves is not the checkpoint root');
   }
+  // v1/v2 decisions embed their parameters (v3 ones were matched in checkLeaf).
   let unmatched = 0;
   for (const { index, ref } of decisions) {
+    if (ref.matching === undefined) continue;
     const act = activations.get(Number(ref.version));
     if (!act) {
       unmatched++;
@@ -211,25 +226,49 @@ async function checkLeaves(
     if (act.hash !== ref.hash) fail(`decision names policy ${ref.version} with hash ${ref.hash}, the log activated ${act.hash}`, index);
     else if (canonicalize(act.matching) !== canonicalize(ref.matching)) fail(`decision's matching parameters differ from policy ${ref.version} as activated`, index);
   }
-  if (unmatched > 0) report.notes.push(`${unmatched} decisions name a policy whose activation is outside the range read`);
+  if (unmatched > 0) report.notes.push(`${unmatched} decisions (v1/v2) name a policy whose activation the log does not hold`);
 }
 
-async function checkOne(client: AuditClient, d: DecisionJson, treeSize: number, root: Uint8Array): Promise<LeafOutcome> {
-  const r = checkLeaf(d);
+/** The policy activations before `from` (a range not starting at 0): each checked like any leaf, inclusion included. */
+async function priorActivations(
+  client: AuditClient,
+  from: number,
+  treeSize: number,
+  root: Uint8Array,
+  activations: Map<number, ActivatedPolicy>,
+  report: VerifyReport,
+  fail: (w: string, i?: number) => void,
+): Promise<void> {
+  for (let next: number | undefined = 0; next !== undefined && next < from; ) {
+    const page = await client.decisions(next, 500, 'policy_activation');
+    const entries = page.decisions.filter((d) => d.index < from);
+    for (const d of entries) {
+      const r = checkLeaf(d);
+      await checkInclusion(client, d, r, treeSize, root);
+      r.failures.forEach((f) => fail(f, d.index));
+      if (r.withheld || !r.activation) fail('the server returned a leaf that is not a policy activation for kind=policy_activation', d.index);
+      else if (!activations.has(r.activation.version)) activations.set(r.activation.version, r.activation);
+    }
+    report.inclusionChecked += entries.length;
+    // Stop at the range, at the end, or if the server does not move forward.
+    next = entries.length === page.decisions.length && page.next !== undefined && page.next > next ? page.next : undefined;
+  }
+}
+
+async function checkInclusion(client: AuditClient, d: DecisionJson, r: LeafOutcome, treeSize: number, root: Uint8Array): Promise<void> {
   const p = await client.inclusion(d.index, treeSize);
   const inc = verifyInclusion({ index: d.index, treeSize, leafHash: r.leafHash, proof: p.proof.map(b), rootHash: root });
   if (!inc.ok) r.failures.push(`inclusion proof does not verify against the checkpoint root: ${inc.reason}`);
-  return r;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
       while (next < items.length) {
         const i = next++;
-        out[i] = await fn(items[i]);
+        out[i] = await fn(items[i], i);
       }
     }),
   );

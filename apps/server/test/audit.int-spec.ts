@@ -253,6 +253,42 @@ describe('the member-auditable dispatch log, end to end', () => {
     expect(JSON.parse(await readFile(forkState, 'utf8')).checkpoint.rootHash).toBe(otherRoot); // not overwritten
   });
 
+  it('names the policy by version and hash in each decision (leaf v3), after its activation; a verifier starting mid-log fetches the activations before it', async () => {
+    const cp = await signedUpTo(await headSize());
+    const page = (await system.http('GET', `/v1/audit/decisions?from=0&limit=${cp.treeSize}`, { token: admin })).body.decisions;
+    const activatedAt = new Map<string, { index: number; hash: string }>();
+    let firstDecision = -1;
+    for (const d of page) {
+      if (d.leaf.kind === 'policy_activation' && !activatedAt.has(String(d.leaf.record.version))) {
+        activatedAt.set(String(d.leaf.record.version), { index: d.index, hash: d.leaf.record.hash });
+      }
+      if (d.leaf.kind !== 'dispatch_decision') continue;
+      if (firstDecision < 0) firstDecision = d.index;
+      expect(d.leaf.schema).toBe('coop-dispatch/log-leaf/v3');
+      // Only the reference, in the public leaf and in the sealed full record alike.
+      expect(d.leaf.record.policy).toEqual({ version: expect.any(String), hash: expect.any(String) });
+      expect(d.disclosure.record.policy).toEqual(d.leaf.record.policy);
+      const activation = activatedAt.get(d.leaf.record.policy.version);
+      expect({ index: d.index, activation }).toEqual({ index: d.index, activation: { index: expect.any(Number), hash: d.leaf.record.policy.hash } });
+    }
+    expect(activatedAt.size).toBeGreaterThanOrEqual(2);
+
+    // Only the activations, with `next` after the last one returned.
+    const only = await system.http('GET', '/v1/audit/decisions?kind=policy_activation&limit=1', { token: admin });
+    expect(only.status).toBe(200);
+    expect(only.body.decisions.map((d: any) => d.leaf.kind)).toEqual(['policy_activation']);
+    expect(only.body.next).toBe(only.body.decisions[0].index + 1);
+    const bad = await system.http('GET', '/v1/audit/decisions?kind=bogus', { token: admin });
+    expect({ status: bad.status, code: bad.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+
+    // From the first decision on: every decision's policy comes from the activations fetched before the range.
+    const midway = await verifyLog({ url: system.url, token: (await system.member('rider')).token, from: firstDecision });
+    expect(midway.failures).toEqual([]);
+    expect(midway.policiesSeen).toBe(activatedAt.size);
+    expect(midway.rankingChecked).toBeGreaterThanOrEqual(4);
+    expect(midway.inclusionChecked).toBe(cp.treeSize - firstDecision + [...activatedAt.values()].filter((a) => a.index < firstDecision).length);
+  });
+
   it('the verifier passes a healthy log, remembers its checkpoint, and fails after a stored leaf is tampered with', async () => {
     const state = join(dir, 'state.json');
     const healthy = await verifyLog({ url: system.url, token: admin, statePath: state });

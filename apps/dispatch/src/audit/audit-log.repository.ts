@@ -13,15 +13,16 @@ export interface StoredLeaf {
 /** Reads of log leaves for the audit API. */
 @Injectable()
 export class AuditLogRepository {
-  /** Leaves [from, from + limit) below `below`, in log order. */
-  async page(db: Queryable, from: number, limit: number, below: number): Promise<StoredLeaf[]> {
+  /** Leaves [from, from + limit) below `below`, in log order; with `kind`, the first `limit` of that kind from `from`. */
+  async page(db: Queryable, from: number, limit: number, below: number, kind?: string): Promise<StoredLeaf[]> {
+    // Two texts rather than `$4 IS NULL OR`, so a kind reads its partial index (policy activations, dividends).
     const rows: { index: string; kind: string; body: string; leaf_hash: Buffer; salt: Buffer | null; record: string | null }[] =
       await db.query(
         `SELECT l.index, l.kind, l.body, l.leaf_hash, d.salt, d.record
          FROM log_leaves l LEFT JOIN log_leaf_disclosures d ON d.index = l.index
-         WHERE l.index >= $1 AND l.index < $2
+         WHERE l.index >= $1 AND l.index < $2 ${kind === undefined ? '' : 'AND l.kind = $4'}
          ORDER BY l.index LIMIT $3`,
-        [from, below, limit],
+        kind === undefined ? [from, below, limit] : [from, below, limit, kind],
       );
     return rows.map((r) => ({
       index: Number(r.index),

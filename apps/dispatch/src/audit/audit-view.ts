@@ -7,7 +7,7 @@
  *   snapshot ("why did I not get that trip?"); everyone else in it stays pseudonymous.
  * Leaves logged before the public leaf layout (v1) hold full records: only auditors see them.
  */
-import { LEAF_SCHEMA } from './log-leaf';
+import { isPublicLeafSchema } from './log-leaf';
 import { StoredLeaf } from './audit-log.repository';
 
 /** Who is looking. */
@@ -28,7 +28,7 @@ export interface DecisionView {
 
 function parsePublic(body: string): { schema?: unknown; kind?: unknown; privacy?: { period?: unknown } } | undefined {
   const leaf = JSON.parse(body) as Record<string, unknown>;
-  return leaf.schema === LEAF_SCHEMA ? leaf : undefined;
+  return isPublicLeafSchema(leaf.schema) ? leaf : undefined;
 }
 
 /** The view of one stored leaf for one viewer. */

@@ -57,8 +57,8 @@ export class AuditController {
   })
   @Get('decisions')
   decisions(@Query() query: unknown, @CurrentPrincipal() principal: Principal) {
-    const { from, limit } = parseInput(decisionsQuerySchema, query);
-    return this.audit.decisions(from, limit, principal);
+    const { from, limit, kind } = parseInput(decisionsQuerySchema, query);
+    return this.audit.decisions(from, limit, principal, kind);
   }
 
   @ApiDoc({

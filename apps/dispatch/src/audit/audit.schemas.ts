@@ -11,9 +11,16 @@ const count = z
   .transform(Number)
   .refine(Number.isSafeInteger, 'must be at most 2^53 - 1');
 
+/** Leaf kinds the log holds, for the `kind` filter. */
+export const LEAF_KINDS = ['dispatch_decision', 'policy_activation', 'dividend_allocation'] as const;
+
 export const decisionsQuerySchema = z.strictObject({
   from: count.default(0),
   limit: count.refine((n) => n >= 1 && n <= MAX_PAGE, `must be between 1 and ${MAX_PAGE}`).default(DEFAULT_PAGE),
+  kind: z
+    .enum(LEAF_KINDS)
+    .optional()
+    .describe('only leaves of this kind (a verifier starting mid-log fetches the policy activations before it this way)'),
 });
 
 export const proofParamsSchema = z.strictObject({ index: count });

@@ -48,15 +48,19 @@ export class AuditService {
     return { algorithm: 'ed25519' as const, publicKey: this.key.publicKeyBase64, keyId: this.key.keyId, origin: this.key.origin };
   }
 
-  /** Leaves [from, from + limit) of the committed log, as `principal` may see them. */
-  async decisions(from: number, limit: number, principal: Principal) {
+  /**
+   * Leaves [from, from + limit) of the committed log, as `principal` may see them; with `kind`,
+   * the first `limit` leaves of that kind from `from` (`next`: after the last one).
+   */
+  async decisions(from: number, limit: number, principal: Principal, kind?: string) {
     const treeSize = await this.checkpoints.headSize(this.db);
     if (from > treeSize) throw new DomainError('AUDIT_TREE_SIZE_OUT_OF_RANGE', `the log has ${treeSize} leaves; from ${from} is beyond it`);
     const viewer = this.viewerOf(principal);
-    const stored = await this.leaves.page(this.db, from, limit, treeSize);
+    const stored = await this.leaves.page(this.db, from, limit, treeSize, kind);
     const decisions: DecisionView[] = [];
     for (const leaf of stored) decisions.push(await viewLeaf(leaf, viewer));
-    const next = from + decisions.length;
+    const last = stored[stored.length - 1];
+    const next = kind === undefined ? from + decisions.length : last && stored.length === limit ? last.index + 1 : treeSize;
     return { treeSize, from, decisions, ...(next < treeSize ? { next } : {}) };
   }
 

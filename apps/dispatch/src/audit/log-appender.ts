@@ -4,6 +4,7 @@ import type { DecisionRecord } from '@coop/matching';
 import { Metrics } from '@coop/platform';
 import { LogBatchWriter, LogEntry, PreparedAppend, TreeTip, logEntry } from './log-batch.writer';
 import { LogLeafBuilder } from './log-leaf.builder';
+import { PolicyActivationLog } from './policy-activation.log';
 
 /**
  * DI token of the log writer's own database connections (a DataSource with a pool of PIPELINE_DEPTH).
@@ -108,6 +109,7 @@ export class LogAppender implements OnApplicationShutdown {
     private readonly leaves: LogLeafBuilder,
     metrics: Metrics,
     @Optional() @Inject(LOG_APPENDER_OPTIONS) options: LogAppenderOptions = {},
+    @Optional() private readonly activations?: PolicyActivationLog,
   ) {
     this.depth = options.depth ?? PIPELINE_DEPTH;
     this.singleStatement = options.singleStatement ?? false;
@@ -116,9 +118,34 @@ export class LogAppender implements OnApplicationShutdown {
     this.failures = metrics.counter('audit_log_batch_failures_total', 'Log batches that failed to commit (their callers were told)');
   }
 
-  /** Logs a dispatch decision (trip id given for an immediate one); resolves with its index once committed. */
+  /**
+   * Logs a dispatch decision (trip id given for an immediate one); resolves with its index once
+   * committed. The decision's policy version is logged first if it is not yet (leaf schema v3
+   * names it by version and hash only): once per version and process, then a map lookup.
+   */
   async appendDecision(record: DecisionRecord, tripId?: string): Promise<number> {
+    await this.policyLogged(record.policy.version);
     return this.enqueue(logEntry(await this.leaves.decision(record), tripId));
+  }
+
+  /** Versions known logged (or being logged: concurrent callers share one check). */
+  private readonly policiesLogged = new Map<string, Promise<void>>();
+
+  private policyLogged(version: string): Promise<void> {
+    if (!this.activations) return Promise.resolve();
+    let logged = this.policiesLogged.get(version);
+    if (!logged) {
+      logged = this.activations.ensureLogged(this.db, Number(version)).then((found) => {
+        // Not in the policies table: the decision is logged anyway and the verifier names it.
+        if (!found) this.logger.error({ msg: 'a decision names a policy version the policies table does not hold', version });
+      });
+      // A failed check is retried by the next decision; this one fails like a failed batch.
+      logged.catch(() => this.policiesLogged.delete(version));
+      this.policiesLogged.set(version, logged);
+    }
+    return logged.catch((cause: unknown) => {
+      throw new LogAppendFailed(cause);
+    });
   }
 
   /** Queues a built leaf; resolves with its index after its batch committed, rejects with LogAppendFailed if it did not. */

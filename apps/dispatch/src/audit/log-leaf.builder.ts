@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { canonicalize } from '@coop/canonical-json';
 import type { DecisionRecord } from '@coop/matching';
 import { PolicyService } from '../policy/policy.service';
-import { DecisionLeaf, LEAF_SCHEMA, LogLeaf, PolicyActivationLeaf, sealCanonical } from './log-leaf';
+import { DecisionLeaf, LEAF_SCHEMA, LogLeaf, PolicyActivationLeaf, sealCanonical, withPolicyRef } from './log-leaf';
 import { periodOf, pseudonym } from './privacy/pseudonym';
 import { redact } from './privacy/redaction';
 import { PseudonymKeys } from './pseudonym-keys';
@@ -28,7 +28,12 @@ export class LogLeafBuilder {
     private readonly keys: PseudonymKeys,
   ) {}
 
-  async decision(record: DecisionRecord): Promise<BuiltLeaf> {
+  /**
+   * Both the public record and the sealed full record name the policy by version and hash only
+   * (leaf schema v3): the log's activation leaf of that version holds the parameters.
+   */
+  async decision(decided: DecisionRecord): Promise<BuiltLeaf> {
+    const record = withPolicyRef(decided);
     const named = await this.policies.version(Number(record.policy.version));
     const privacy = (named ?? this.policies.inForce()).document.privacy;
     const rotation = privacy?.pseudonymRotation ?? 'monthly';

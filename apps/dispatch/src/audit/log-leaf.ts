@@ -15,8 +15,28 @@ import { createHash } from 'node:crypto';
 import { canonicalize } from '@coop/canonical-json';
 import { PseudonymRotation } from './privacy/pseudonym';
 
-/** Version tag of the leaf layout below. Leaves without it predate it (full records, v1). */
-export const LEAF_SCHEMA = 'coop-dispatch/log-leaf/v2';
+/**
+ * Version tag of the leaf layout below, written on every new leaf. Leaves without a tag predate
+ * public leaves (full records, v1). v2 decisions embed the whole matching policy in
+ * `record.policy`; from v3 a decision names its policy by version and content hash only
+ * ({@link PolicyRef}), and a reader takes the parameters from the log's own `policy_activation`
+ * leaf of that version (whose document hashes to that hash), which the log holds before it.
+ */
+export const LEAF_SCHEMA = 'coop-dispatch/log-leaf/v3';
+
+/** The earlier public layout, still read and verified (the log is append-only). */
+export const LEAF_SCHEMA_V2 = 'coop-dispatch/log-leaf/v2';
+
+/** True for a leaf in a public layout (v2 or v3): its record is already pseudonymized. */
+export function isPublicLeafSchema(schema: unknown): boolean {
+  return schema === LEAF_SCHEMA || schema === LEAF_SCHEMA_V2;
+}
+
+/** How a v3 decision names its policy: the version and the SHA-256 of its canonical document. */
+export interface PolicyRef {
+  version: string;
+  hash: string;
+}
 
 /** How the public record of a decision leaf was made. */
 export interface LeafPrivacy {
@@ -31,7 +51,7 @@ export interface LeafPrivacy {
 export interface DecisionLeaf {
   schema: typeof LEAF_SCHEMA;
   kind: 'dispatch_decision';
-  /** The decision record in public form. */
+  /** The decision record in public form, its `policy` a {@link PolicyRef}. */
   record: unknown;
   privacy: LeafPrivacy;
   /** base64 SHA-256(salt || canonical JSON of the full record). */
@@ -55,6 +75,15 @@ export function sealRecord(salt: Uint8Array, record: unknown): string {
 /** {@link sealRecord} of a record already in canonical JSON text (saves canonicalizing it twice). */
 export function sealCanonical(salt: Uint8Array, canonicalRecord: string): string {
   return createHash('sha256').update(salt).update(canonicalRecord, 'utf8').digest('base64');
+}
+
+/**
+ * A decision record as a v3 leaf stores it (public form and sealed full record alike): `policy`
+ * cut to its version and hash. The matching parameters are the activated document's, bound by
+ * that hash, so storing them with every decision (a fifth of its bytes) added nothing checkable.
+ */
+export function withPolicyRef<R extends { policy: PolicyRef }>(record: R): Omit<R, 'policy'> & { policy: PolicyRef } {
+  return { ...record, policy: { version: record.policy.version, hash: record.policy.hash } };
 }
 
 /** The exact text that is hashed and stored for a leaf. */

@@ -32,7 +32,8 @@ export interface DecisionRecordView extends Partial<Evaluation> {
   mode: 'immediate' | 'batch';
   nowMs: number;
   rule: string;
-  policy: { version: string; hash: string; matching: { weights?: Record<string, number> } & Record<string, unknown> };
+  /** From leaf schema v3 the version and hash only (the parameters are in the policy's activation leaf); v2 embeds `matching`. */
+  policy: { version: string; hash: string; matching?: { weights?: Record<string, number> } & Record<string, unknown> };
   choice?: { driverId: string | null; score: number | null };
   requests?: Evaluation[];
   assignment?: { requestId: string; driverId: string | null; score: number | null }[];
