@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { CorrectionsController } from './corrections/corrections.controller';
+import { CorrectionsRepository } from './corrections/corrections.repository';
+import { CorrectionsService } from './corrections/corrections.service';
 import { TripEventHandler } from './events/trip-event.handler';
 import { TripEventsWorker } from './events/trip-events.worker';
 import { HoldExpiryService } from './holds/hold-expiry.service';
@@ -21,7 +24,7 @@ import { TipsService } from './tips/tips.service';
  * Needs only the platform (database, Redis, auth): it runs alone (main.ts) or in the server.
  */
 @Module({
-  controllers: [TipsController, StatementsController, ReconciliationController],
+  controllers: [TipsController, StatementsController, ReconciliationController, CorrectionsController],
   providers: [
     LedgerRepository,
     PostingService,
@@ -32,6 +35,8 @@ import { TipsService } from './tips/tips.service';
     TipsService,
     TipRequestsRepository,
     TipRelayService,
+    CorrectionsService,
+    CorrectionsRepository,
     StatementsService,
     ReconciliationService,
   ],

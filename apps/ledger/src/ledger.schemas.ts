@@ -83,3 +83,45 @@ export const trialBalanceSchema = z.object({
   ),
   totals: z.array(z.object({ currency: z.string(), posted: moneySchema, pending: moneySchema, balanced: z.boolean() })),
 });
+
+/** A client-chosen idempotency id for a refund or correction. */
+const clientIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const reasonSchema = z.string().trim().min(1, 'say why').max(500);
+
+/** `POST /v1/ledger/refunds` body. */
+export const refundRequestSchema = z.strictObject({
+  id: clientIdSchema.describe('Your idempotency id: the entry is `refund:<id>`; the same id and body again returns the original'),
+  tripId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a trip id'),
+  of: z.enum(['fare', 'cancellation-fee', 'tip']).default('fare').describe("What to refund: the trip's fare (default), its cancellation fee, or its tip"),
+  amount: safeMoney
+    .refine((m) => m.amount > 0, { message: 'must be more than zero', path: ['amount'] })
+    .optional()
+    .describe('Omit to refund all that is left of the charge'),
+  reason: reasonSchema,
+});
+
+/** `POST /v1/ledger/corrections` body. */
+export const correctionRequestSchema = z.strictObject({
+  id: clientIdSchema.describe('Your idempotency id: the entry is `correction:<id>`'),
+  transactionId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be a journal entry id').describe('The entry to reverse in full'),
+  reason: reasonSchema,
+});
+
+/** A refund or correction as posted. */
+export const correctionSchema = z.object({
+  transactionId: z.string(),
+  kind: z.enum(['refund', 'reversal']),
+  reverses: z.string().describe('The original entry'),
+  tripId: z.string().optional(),
+  reason: z.string(),
+  requestedBy: z.string().describe('The member who asked for it'),
+  amount: moneySchema.describe("What the rider gets back (the credit to the rider's receivable)"),
+  lines: z.array(z.object({ accountId: z.string(), amount: moneySchema })).describe('Every line of the entry; debit > 0, credit < 0'),
+  refund: z
+    .object({ amount: moneySchema, charged: moneySchema, refundedBefore: moneySchema, refundedAfter: moneySchema })
+    .optional()
+    .describe('For a refund: what the original charged, and how much of it is refunded before and after this one'),
+  postedAt: isoTimeSchema,
+});

@@ -74,11 +74,41 @@ describe('buildStatement', () => {
 
   it('exports one CSV row per line (RFC 4180, CRLF)', () => {
     expect(statementCsv(statement).split('\r\n')).toEqual([
-      'postedAt,transactionId,kind,tripId,accountId,amount,currency,pending',
-      '2026-11-23T10:01:00.000Z,trip:t1:tip,trip.tip,t1,driver:d1:tips-payable,-300,CAD,false',
-      '2026-11-23T10:02:00.000Z,trip:t2:cancelled,trip.cancelled,t2,driver:d1:payable,-500,CAD,false',
+      'postedAt,transactionId,kind,tripId,accountId,amount,currency,pending,reverses,reason',
+      '2026-11-23T10:01:00.000Z,trip:t1:tip,trip.tip,t1,driver:d1:tips-payable,-300,CAD,false,,',
+      '2026-11-23T10:02:00.000Z,trip:t2:cancelled,trip.cancelled,t2,driver:d1:payable,-500,CAD,false,,',
       '',
     ]);
+  });
+});
+
+describe('a refund on a statement', () => {
+  const refund = stored(3, {
+    id: 'refund:r-7',
+    kind: 'refund',
+    postings: [
+      { accountId: 'rider:r1:receivable', amount: cad(-200) },
+      { accountId: 'driver:d1:payable', amount: cad(200) },
+    ],
+    metadata: { tripId: 't2', reason: 'driver took a detour, "long" one', requestedBy: 'tr1', after: '', refund: { amount: cadJson(200), charged: cadJson(500), refundedBefore: cadJson(0), refundedAfter: cadJson(200) } },
+    reverses: 'trip:t2:cancelled',
+  });
+  const statement = buildStatement({
+    memberId: 'd1', from: new Date(0), to: new Date(Date.UTC(2026, 10, 24)),
+    accounts: [{ accountId: 'driver:d1:payable', currency: 'CAD' }],
+    opening: [], closing: [totals('driver:d1:payable', 'CAD', -300n, 0n)], entries: [fee, refund], truncated: false,
+  });
+
+  it('names what it reverses, why, and how much of the charge is refunded; not who asked or the rider', () => {
+    expect(statement.entries[1]).toEqual({
+      transactionId: 'refund:r-7', kind: 'refund', postedAt: '2026-11-23T10:03:00.000Z', tripId: 't2', reverses: 'trip:t2:cancelled',
+      lines: [{ accountId: 'driver:d1:payable', amount: cadJson(200) }],
+      details: { reason: 'driver took a detour, "long" one', refund: { amount: cadJson(200), charged: cadJson(500), refundedBefore: cadJson(0), refundedAfter: cadJson(200) } },
+    });
+    expect(JSON.stringify(statement)).not.toMatch(/tr1|r1:/);
+    expect(statementCsv(statement).split('\r\n')[2]).toBe(
+      '2026-11-23T10:03:00.000Z,refund:r-7,refund,t2,driver:d1:payable,200,CAD,false,trip:t2:cancelled,"driver took a detour, ""long"" one"',
+    );
   });
 });
 

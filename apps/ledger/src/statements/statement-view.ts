@@ -56,7 +56,7 @@ export interface Statement {
   truncated: boolean;
 }
 
-const DETAIL_KEYS = ['fare', 'split', 'reason', 'completedAt', 'quote', 'held', 'charged', 'uncaptured', 'reversedKind'] as const;
+const DETAIL_KEYS = ['fare', 'split', 'reason', 'completedAt', 'quote', 'held', 'charged', 'uncaptured', 'reversedKind', 'refund'] as const;
 
 /**
  * Builds a member's statement from balances before `from` and before `to` (both summed by the
@@ -149,13 +149,20 @@ export function buildTrialBalance(balances: AccountTotals[], asOf: Date): TrialB
   };
 }
 
-/** RFC 4180 CSV of a statement's entries, one row per line on the member's accounts. */
+/**
+ * RFC 4180 CSV of a statement's entries, one row per line on the member's accounts. A refund
+ * or correction names the entry it reverses and why.
+ */
 export function statementCsv(statement: Statement): string {
   const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const rows = [['postedAt', 'transactionId', 'kind', 'tripId', 'accountId', 'amount', 'currency', 'pending']];
+  const rows = [['postedAt', 'transactionId', 'kind', 'tripId', 'accountId', 'amount', 'currency', 'pending', 'reverses', 'reason']];
   for (const e of statement.entries) {
+    const reason = e.reverses !== undefined && typeof e.details.reason === 'string' ? e.details.reason : '';
     for (const l of e.lines) {
-      rows.push([e.postedAt, e.transactionId, e.kind, e.tripId ?? '', l.accountId, String(l.amount.amount), l.amount.currency, l.pending ? 'true' : 'false']);
+      rows.push([
+        e.postedAt, e.transactionId, e.kind, e.tripId ?? '', l.accountId, String(l.amount.amount), l.amount.currency, l.pending ? 'true' : 'false',
+        e.reverses ?? '', reason,
+      ]);
     }
   }
   return rows.map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
