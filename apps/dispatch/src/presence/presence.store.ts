@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig, REDIS } from '@coop/platform';
@@ -25,6 +26,19 @@ redis.call('SREM', KEYS[2], ARGV[2])
 redis.call('PUBLISH', ARGV[1], cjson.encode({'driverId', ARGV[2], 'removed', '1'}))
 return 1`;
 
+const scripts = {
+  write: { lua: upsertScript, sha: createHash('sha1').update(upsertScript).digest('hex') },
+  remove: { lua: removeScript, sha: createHash('sha1').update(removeScript).digest('hex') },
+};
+
+/** One queued write: its arguments and the caller's promise. */
+interface PendingWrite {
+  command: keyof typeof scripts;
+  args: Array<string | number>;
+  resolve(result: string | number): void;
+  reject(error: Error): void;
+}
+
 /** The raw fields of a driver's entry, including the trip they are on (activeTripId, activeRiderId). */
 export type PresenceFields = Record<string, string>;
 
@@ -40,6 +54,7 @@ export type PresenceMessage = { removed: true; driverId: string } | { removed: f
 export class PresenceStore {
   private readonly prefix: string;
   readonly channel: string;
+  private queue: PendingWrite[] = [];
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -47,6 +62,10 @@ export class PresenceStore {
   ) {
     this.prefix = `${config.REDIS_PREFIX}:presence`;
     this.channel = `${this.prefix}:changes`;
+    // Loaded up front and after every reconnect, so writes can go as EVALSHA; NOSCRIPT stays a fallback.
+    const load = () => void Promise.all(Object.values(scripts).map((s) => redis.script('LOAD', s.lua))).catch(() => undefined);
+    redis.on('ready', load);
+    if (redis.status === 'ready') load();
   }
 
   /** Writes fields of a driver, creating the entry (going online). Expires if the driver goes silent. */
@@ -67,10 +86,49 @@ export class PresenceStore {
     guard: { expectedRev?: number } = {},
   ): Promise<PresenceFields | undefined> {
     const changesAvailability = fields.availability !== undefined;
-    const result = (await this.redis.eval(upsertScript, 2, this.key(driverId), this.onlineKey(), this.channel,
+    const result = await this.enqueue('write', [this.key(driverId), this.onlineKey(), this.channel,
       driverId, ttl, create ? 1 : 0, guard.expectedRev === undefined ? '' : String(guard.expectedRev), changesAvailability ? 1 : 0,
-      'driverId', driverId, ...flatten(fields))) as string | number;
+      'driverId', driverId, ...flatten(fields)]);
     return typeof result === 'string' ? toHash(JSON.parse(result) as string[]) : undefined;
+  }
+
+  /**
+   * Writes go out once per turn of the event loop, all of that turn's in one pipeline: at
+   * thousands of fixes a second, one socket write (and one read of the replies) per batch
+   * instead of per fix. A pipeline keeps their order, so a driver's writes land as issued.
+   * (Reads are not queued: a caller reads after awaiting its write, which has landed by then.)
+   */
+  private enqueue(command: keyof typeof scripts, args: Array<string | number>): Promise<string | number> {
+    return new Promise((resolve, reject) => {
+      if (this.queue.push({ command, args, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    // EVALSHA (not the script's text with every write); a Redis that lost its scripts (restart,
+    // SCRIPT FLUSH) answers NOSCRIPT, and those writes go again with the text, in order.
+    const pipeline = this.redis.pipeline();
+    for (const w of batch) pipeline.evalsha(scripts[w.command].sha, 2, ...w.args);
+    pipeline.exec().then(
+      async (results) => {
+        for (let i = 0; i < batch.length; i++) {
+          const w = batch[i];
+          let [error, result] = results?.[i] ?? [new Error('presence write: no reply'), undefined];
+          if (error?.message.startsWith('NOSCRIPT')) {
+            try {
+              [error, result] = [null, await this.redis.eval(scripts[w.command].lua, 2, ...w.args)];
+            } catch (e) {
+              error = e as Error;
+            }
+          }
+          if (error) w.reject(error);
+          else w.resolve(result as string | number);
+        }
+      },
+      (error: Error) => batch.forEach((w) => w.reject(error)),
+    );
   }
 
   /** Marks an online driver free, holding an offer, or on a trip (a hint for the matcher). */
@@ -92,7 +150,8 @@ export class PresenceStore {
   }
 
   async remove(driverId: string): Promise<void> {
-    await this.redis.eval(removeScript, 2, this.key(driverId), this.onlineKey(), this.channel, driverId);
+    // Queued with the writes, so a removal never overtakes a write issued before it.
+    await this.enqueue('remove', [this.key(driverId), this.onlineKey(), this.channel, driverId]);
   }
 
   async get(driverId: string): Promise<DriverPresence | undefined> {
