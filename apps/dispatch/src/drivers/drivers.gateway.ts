@@ -57,6 +57,8 @@ export class DriversGateway implements OnGatewayInit, OnGatewayConnection {
   /** A (re)connecting driver gets back any pending offer and the trip they are on. */
   async handleConnection(socket: Socket): Promise<void> {
     ackUnknownEvents(socket, new Set(events));
+    // Why sockets drop ("ping timeout": no pong in time; "transport close": the client went), for load runs and alerts.
+    socket.once('disconnect', (reason: string) => this.metrics.socketEvents.inc({ namespace: 'drivers', event: 'disconnect', outcome: reason }));
     try {
       for (const [event, payload] of await this.session.resume(principalOf(socket).memberId)) socket.emit(event, payload);
     } catch (error) {
