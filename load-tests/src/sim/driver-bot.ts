@@ -1,6 +1,7 @@
 import { ApiClient } from './api-client';
 import { Money, Offer, TripView } from './contract';
 import { Point, along, distanceMetres, randomPointWithin, rounded } from './geo';
+import { fixClock } from './fix-clock';
 import { Prng } from './prng';
 import { AckError, SocketLink } from './socket-link';
 
@@ -72,6 +73,7 @@ export class DriverBot {
   private legTimer?: NodeJS.Timeout;
   private thinkTimer?: NodeJS.Timeout;
   private stopped = false;
+  private stopFixes?: () => void;
   private readonly speedMps: number;
   private readonly timeScale: number;
 
@@ -129,6 +131,7 @@ export class DriverBot {
 
   stop(): void {
     this.stopped = true;
+    this.stopFixes?.();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.link.close();
@@ -140,22 +143,19 @@ export class DriverBot {
     this.emit({ type: 'online' });
   }
 
-  /** Fixes on a fixed schedule; each one's latency is taken from its intended send time. */
+  /**
+   * Fixes on a fixed schedule, from the process's one shared fix clock (10,000 bots, one
+   * timer); each one's latency is taken from its intended send time.
+   */
   private scheduleFixes(): void {
     const interval = this.o.fixIntervalMs ?? 4_000;
-    let intended = Date.now() + (this.o.fixPhaseMs ?? this.o.rng.between(0, interval));
-    const tick = () => {
-      if (this.stopped) return;
-      const due = intended;
-      intended += interval;
-      this.later(tick, intended - Date.now());
-      if (!this.link.connected) return;
+    this.stopFixes = fixClock(interval).add(this.o.fixPhaseMs ?? this.o.rng.between(0, interval), (due) => {
+      if (this.stopped || !this.link.connected) return;
       this.link
         .call('driver:location', { ...rounded(this.position()), at: new Date().toISOString() })
         .then(() => this.emit({ type: 'fix', intendedAtMs: due, ackAtMs: Date.now() }))
         .catch((e) => this.fail('driver:location', e));
-    };
-    this.later(tick, intended - Date.now());
+    });
   }
 
   private onOffer(offer: Offer): void {
