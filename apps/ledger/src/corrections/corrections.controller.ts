@@ -4,7 +4,7 @@ import { ApiDoc, CurrentPrincipal, Principal, Roles, parseInput } from '@coop/pl
 import { correctionRequestSchema, correctionSchema, refundRequestSchema } from '../ledger.schemas';
 import { CorrectionsService } from './corrections.service';
 
-const ERRORS = ['LEDGER_ENTRY_NOT_FOUND', 'NOT_REVERSIBLE', 'REFUND_EXCEEDS_CHARGE', 'LEDGER_IDEMPOTENCY_CONFLICT'] as const;
+const ERRORS = ['LEDGER_ENTRY_NOT_FOUND', 'NOT_REVERSIBLE', 'REFUND_EXCEEDS_CHARGE', 'LEDGER_IDEMPOTENCY_CONFLICT', 'SERVICE_UNAVAILABLE'] as const;
 
 @Controller('v1/ledger')
 export class CorrectionsController {

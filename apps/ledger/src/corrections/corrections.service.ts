@@ -38,8 +38,11 @@ export interface CorrectionRequest {
 
 const ORIGINAL_OF = { fare: completedEntryId, 'cancellation-fee': cancelledEntryId, tip: tipEntryId } as const;
 
-/** How many times a refund is recomputed when a concurrent one took its place in the chain. */
-const CHAIN_ATTEMPTS = 8;
+/**
+ * How many times a refund is recomputed when a concurrent one took its place in the chain:
+ * each round at least one of the contenders wins, so N at once need at most N rounds.
+ */
+const CHAIN_ATTEMPTS = 32;
 
 /**
  * Refunds and corrections (treasurer or admin): new entries that point to the original,
@@ -113,8 +116,10 @@ export class CorrectionsService {
           const contention = chainContention(error);
           if (!contention) throw error;
           if (attempt >= CHAIN_ATTEMPTS) {
-            throw new DomainError('REFUND_EXCEEDS_CHARGE', `${originalId}: the database refused ${id} (${contention}); read the statement and retry`);
+            throw new DomainError('SERVICE_UNAVAILABLE', `${originalId} has too many refunds or corrections at once (${contention}): retry ${id}`);
           }
+          // A little jitter, so the contenders of the next round do not arrive together again.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
         }
       }
     });

@@ -6,8 +6,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - A deferred constraint trigger checks at commit, for every entry that `reverses` another
  *   (kinds refund and reversal), that on each account of the original the reversing entries
- *   together take back at most what the original put there, and never add to it (constraint
- *   `ledger_reversal_limit`, SQLSTATE 23514).
+ *   together take back at most what the original put there, and that the entry itself takes
+ *   back on each such account and adds to none (constraint `ledger_reversal_limit`,
+ *   SQLSTATE 23514).
  * - The reversing entries of one original form a chain: each names the one before it in
  *   `metadata.after` ("" for the first), and a unique index allows one successor per link.
  *   Two refunds computed from the same state (concurrent requests) name the same
@@ -40,6 +41,19 @@ export class LedgerReversalLimits1763900000851 implements MigrationInterface {
          LIMIT 1;
         IF FOUND THEN
           RAISE EXCEPTION 'entries reversing % take back % on %, which it posted %', NEW.reverses, -off.reversed, off.account_id, off.posted
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_reversal_limit';
+        END IF;
+        -- Each entry on its own only takes back: none adds to a line of the original.
+        SELECT n.account_id, n.total AS added INTO off
+          FROM (SELECT account_id, sum(amount) AS total FROM ledger_postings
+                 WHERE transaction_id = NEW.id AND NOT pending GROUP BY account_id) n
+          JOIN (SELECT account_id, sum(amount) AS total FROM ledger_postings
+                 WHERE transaction_id = NEW.reverses AND NOT pending GROUP BY account_id) o
+            ON o.account_id = n.account_id
+         WHERE n.total <> 0 AND sign(n.total) = sign(o.total)
+         LIMIT 1;
+        IF FOUND THEN
+          RAISE EXCEPTION 'entry % adds % to % of %, which it reverses', NEW.id, off.added, off.account_id, NEW.reverses
             USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_reversal_limit';
         END IF;
         RETURN NULL;
