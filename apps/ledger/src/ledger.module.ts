@@ -20,7 +20,8 @@ import { TipsService } from './tips/tips.service';
 /**
  * The fare ledger: consumes trip events from the `trip-events` queue and posts balanced
  * journal entries (a card hold at request, posted or voided by the trip's outcome or by
- * expiry); tips, statements, the trial balance and reconciliation.
+ * expiry) and tips (recorded by the tip route, relayed to the same queue); refunds and
+ * corrections, statements, the trial balance and reconciliation.
  * Needs only the platform (database, Redis, auth): it runs alone (main.ts) or in the server.
  */
 @Module({
