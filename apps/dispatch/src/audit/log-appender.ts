@@ -28,7 +28,17 @@ export interface LogAppenderOptions {
    * twice with it on under heavy load (it passed three times later): see the audit README.
    */
   singleStatement?: boolean;
+  /**
+   * With the single statement: after this appender sees another writer's append (its statement
+   * missed, or the locked way found leaves it did not write), it writes the locked way for this
+   * long, so two processes appending at once do not pay a wasted statement per batch.
+   * Default CONTENDED_BACKOFF_MS.
+   */
+  contendedBackoffMs?: number;
 }
+
+/** How long the appender keeps to the locked way after seeing another writer's append. */
+export const CONTENDED_BACKOFF_MS = 1000;
 
 /** DI token of LogAppenderOptions (optional). */
 export const LOG_APPENDER_OPTIONS = Symbol('LOG_APPENDER_OPTIONS');
@@ -71,7 +81,9 @@ type Attempt = { stored: true } | { stored: false } | { failed: unknown };
  * a batch's nodes before sending it and needs no read under the lock; the statement stores
  * nothing unless log_head still holds that tree. When another process appended meanwhile (or at
  * the first batch), the batch goes the locked way instead (read the edge under the lock,
- * LogBatchWriter.writeLocked) and the appender learns the tree from there.
+ * LogBatchWriter.writeLocked) and the appender learns the tree from there. Having seen another
+ * writer's append, it keeps to the locked way for `contendedBackoffMs` (1 s): with two processes
+ * appending, most optimistic statements would miss and cost a wasted round trip each.
  *
  * With the single statement, up to PIPELINE_DEPTH batches are in flight (the locked way keeps
  * one): batch N+1 is computed against the tree batch N will leave and sent while N commits; it waits for N's lock and matches only if N committed.
@@ -100,6 +112,11 @@ export class LogAppender implements OnApplicationShutdown {
   readonly committed = { batches: 0, leaves: 0, lockedBatches: 0, failedBatches: 0 };
   private readonly depth: number;
   private readonly singleStatement: boolean;
+  private readonly backoffMs: number;
+  /** Until then (Date.now()), batches go the locked way: another writer appended recently. */
+  private contendedUntil = 0;
+  /** The tree size after this appender's last committed batch (undefined: unknown). */
+  private lastEnd?: number;
   private readonly batches;
   private readonly batchSizes;
   private readonly failures;
@@ -113,6 +130,7 @@ export class LogAppender implements OnApplicationShutdown {
   ) {
     this.depth = options.depth ?? PIPELINE_DEPTH;
     this.singleStatement = options.singleStatement ?? false;
+    this.backoffMs = options.contendedBackoffMs ?? CONTENDED_BACKOFF_MS;
     this.batches = metrics.counter('audit_log_batches_total', 'Log append transactions committed by this process');
     this.batchSizes = metrics.histogram('audit_log_batch_leaves', 'Leaves per committed log batch', [1, 2, 4, 8, 16, 32, 64, 128, 256, 500]);
     this.failures = metrics.counter('audit_log_batch_failures_total', 'Log batches that failed to commit (their callers were told)');
@@ -198,7 +216,7 @@ export class LogAppender implements OnApplicationShutdown {
   private send(batch: Pending[]): void {
     this.inFlight++;
     const entries = batch.map((p) => p.entry);
-    const prepared = this.tip && this.singleStatement ? this.prepare(this.tip, entries) : undefined;
+    const prepared = this.tip && this.optimistic() ? this.prepare(this.tip, entries) : undefined;
     this.tip = prepared?.after;
     const attempt: Promise<Attempt> | undefined = prepared
       ? this.writer.tryAppend(this.db, prepared).then(
@@ -225,6 +243,11 @@ export class LogAppender implements OnApplicationShutdown {
     }
   }
 
+  /** Whether the next batch may be sent as the single statement. */
+  private optimistic(): boolean {
+    return this.singleStatement && Date.now() >= this.contendedUntil;
+  }
+
   private async settle(batch: Pending[], prepared: PreparedAppend | undefined, attempt: Promise<Attempt> | undefined): Promise<void> {
     const entries = batch.map((p) => p.entry);
     try {
@@ -241,8 +264,11 @@ export class LogAppender implements OnApplicationShutdown {
         const written = await this.db.transaction((tx) => this.writer.writeLocked(tx, entries));
         start = written.start;
         this.committed.lockedBatches++;
-        if (this.inFlight === 1 && this.singleStatement) this.tip = written.after;
+        // A missed statement, or leaves between our last batch and this one: another writer is active.
+        if (prepared || (this.lastEnd !== undefined && start !== this.lastEnd)) this.contendedUntil = Date.now() + this.backoffMs;
+        if (this.inFlight === 1 && this.optimistic()) this.tip = written.after;
       }
+      this.lastEnd = start + batch.length;
       this.committed.batches++;
       this.committed.leaves += batch.length;
       this.batches.inc();
@@ -251,6 +277,7 @@ export class LogAppender implements OnApplicationShutdown {
     } catch (cause) {
       // The tree is unknown now (a broken connection may even have committed): next batch goes the locked way.
       this.tip = undefined;
+      this.lastEnd = undefined;
       this.committed.failedBatches++;
       this.failures.inc();
       this.logger.error({ msg: 'log batch failed to commit; its callers were told', leaves: batch.length, error: (cause as Error).message });

@@ -79,7 +79,8 @@ describe('single-statement log appends', () => {
 
   for (const depth of [1, 2]) {
     it(`appender with ${depth} in flight: falls back when another writer appends between its batches, every index once`, async () => {
-      const log = new LogAppender(db, {} as LogLeafBuilder, new Metrics(), { depth, singleStatement: true });
+      // No back-off: every batch tries the one statement first (the back-off has its own test).
+      const log = new LogAppender(db, {} as LogLeafBuilder, new Metrics(), { depth, singleStatement: true, contendedBackoffMs: 0 });
       const indices: Promise<number>[] = [];
       let n = 0;
       for (let round = 0; round < 12; round++) {
@@ -99,4 +100,21 @@ describe('single-statement log appends', () => {
       expect(log.committed.lockedBatches).toBeLessThan(log.committed.batches);
     });
   }
+
+  it('after another writer appends, keeps to the locked way for the back-off, then goes back to the one statement', async () => {
+    const log = new LogAppender(db, {} as LogLeafBuilder, new Metrics(), { depth: 2, singleStatement: true, contendedBackoffMs: 400 });
+    await log.enqueue(entry(0)); // the tree is unknown: the locked way, which learns it
+    await log.enqueue(entry(1)); // the one statement
+    expect(log.committed).toMatchObject({ batches: 2, lockedBatches: 1 });
+    await db.transaction((tx) => writer.write(tx, [entry(100)]));
+    await log.enqueue(entry(2)); // its statement misses: the locked way, and the back-off starts
+    await log.enqueue(entry(3));
+    await log.enqueue(entry(4));
+    expect(log.committed).toMatchObject({ batches: 5, lockedBatches: 4 });
+    await new Promise((r) => setTimeout(r, 450));
+    await log.enqueue(entry(5)); // the back-off is over: the locked way learns the tree again
+    await log.enqueue(entry(6)); // and the next batch is the one statement
+    expect(log.committed).toMatchObject({ batches: 7, lockedBatches: 5, failedBatches: 0 });
+    expect(await expectSoundTree(db)).toEqual([0, 1, 100, 2, 3, 4, 5, 6].map((n) => entry(n).body));
+  });
 });

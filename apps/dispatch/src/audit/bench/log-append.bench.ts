@@ -22,24 +22,30 @@
  *   canonical JSON, seal: CPU in this process) with the single statement, 2 in flight. The other appender
  *   rows enqueue leaves built beforehand: what the log's storage sustains;
  * - two appenders on one log, as two dispatch processes (sharing this event loop), the writers
- *   split between them: their batches alternate on the lock, so most miss their tree.
+ *   split between them: their batches alternate on the lock, so most would miss their tree; with
+ *   the single statement, each backs off to the locked way for 1 s after seeing the other's
+ *   append (the default), or not ("no back-off", what the appender did before);
+ * - the locked way with v2 leaves (the whole matching policy embedded in the public record and
+ *   the disclosed record, as the log stored decisions before leaf schema v3).
  *
  * A "writer" is a loop that awaits each append before the next, like a dispatch step. At the end
  * the stored tree is checked: indices contiguous, root from log_nodes = root from the leaves.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { canonicalize } from '@coop/canonical-json';
 import os from 'node:os';
 import { DataSource } from 'typeorm';
-import { SupplyIndex, decideImmediate } from '@coop/matching';
+import { DecisionRecord, SupplyIndex, decideImmediate } from '@coop/matching';
 import { Metrics, SecretStore, createDataSource, migrate, withDatabase } from '@coop/platform';
 import { onServer, testServerUrl } from '@coop/testing';
-import { MemoryNodeStore, rootHash } from '@coop/transparency-log';
+import { MemoryNodeStore, hashLeaf, rootHash } from '@coop/transparency-log';
 import { NOW, carDriver, policyWith, rideRequest } from '../../../../../libs/matching/src/test-fixtures';
 import { PolicyRepository } from '../../policy/policy.repository';
 import { PolicyService } from '../../policy/policy.service';
 import { DecisionLogRepository } from '../decision-log.repository';
 import { LOG_WRITER_APPLICATION, LogAppender, LogAppenderOptions, PIPELINE_DEPTH } from '../log-appender';
 import { LogEntry, logEntry } from '../log-batch.writer';
+import { LEAF_SCHEMA_V2 } from '../log-leaf';
 import { LogLeafBuilder } from '../log-leaf.builder';
 import { PgNodeStore } from '../pg-node-store';
 import { PseudonymKeys } from '../pseudonym-keys';
@@ -59,6 +65,18 @@ function decision(n: number) {
 }
 
 /** Runs `writers` loops of `once` for `seconds` (each finishes the append it is in); appends and seconds taken. */
+/**
+ * The same leaf as leaf schema v2 stored it: the whole matching policy embedded in the public
+ * record and in the disclosed full record (what the log wrote before v3), to price those bytes.
+ */
+function asV2(entry: LogEntry, record: DecisionRecord): LogEntry {
+  const leaf = JSON.parse(entry.body);
+  leaf.schema = LEAF_SCHEMA_V2;
+  leaf.record.policy = record.policy;
+  const body = canonicalize(leaf);
+  return { ...entry, body, leafHash: hashLeaf(Buffer.from(body, 'utf8')), disclosure: { salt: entry.disclosure!.salt, record: canonicalize(record) } };
+}
+
 async function measure(writers: number, seconds: number, once: (n: number) => Promise<unknown>): Promise<{ total: number; elapsed: number }> {
   let total = 0;
   const started = process.hrtime.bigint();
@@ -89,7 +107,7 @@ async function main(): Promise<void> {
   const name = `coop_test_bench_${randomBytes(3).toString('hex')}`;
   // One database per appender, copied from the migrated first: an appender's tree is then never
   // moved by another way's appends between its slices, which would send it the locked way.
-  const copies = ['locked', 'single1', 'single2', 'pair_locked', 'pair_single'].map((way) => `${name}_${way}`);
+  const copies = ['locked', 'single1', 'single2', 'pair_locked', 'pair_single', 'locked_v2', 'pair_eager'].map((way) => `${name}_${way}`);
   await onServer(`CREATE DATABASE "${name}"`);
   const url = withDatabase(testServerUrl(), name);
   const first = createDataSource({ url, poolSize: 2 });
@@ -128,8 +146,19 @@ async function main(): Promise<void> {
     // Two appenders on one database, as two dispatch processes would be: their batches alternate on the lock.
     const pairLocked = [await appender(copies[3], { depth: 1, singleStatement: false }), await appender(copies[3], { depth: 1, singleStatement: false })];
     const pairSingle = [await appender(copies[4], { depth: 2, singleStatement: true }), await appender(copies[4], { depth: 2, singleStatement: true })];
+    const lockedV2 = await appender(copies[5], { depth: 1, singleStatement: false });
+    // Without the back-off after another writer's append: every batch tries the statement first.
+    const eager = { depth: 2, singleStatement: true, contendedBackoffMs: 0 };
+    const pairEager = [await appender(copies[6], eager), await appender(copies[6], eager)];
     const records = Array.from({ length: 256 }, (_, i) => decision(i));
     const entries: LogEntry[] = await Promise.all(records.map(async (r) => logEntry(await builder.decision(r), r.request.requestId)));
+    const entriesV2 = entries.map((e, k) => asV2(e, records[k]));
+    const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+    for (const [label, es] of [['v3', entries], ['v2', entriesV2]] as const) {
+      console.log(
+        `leaf schema ${label}: leaf text ${mean(es.map((e) => Buffer.byteLength(e.body)))} B + disclosed record ${mean(es.map((e) => Buffer.byteLength(e.disclosure!.record)))} B (means)`,
+      );
+    }
     await db.query(`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
 
     type Way = [label: string, once: (n: number) => Promise<unknown>, appenders?: LogAppender | LogAppender[]];
@@ -139,11 +168,13 @@ async function main(): Promise<void> {
       [`baseline: bare one-row INSERT, autocommit (pool of 20)`, () => db.query(`INSERT INTO bench_baseline DEFAULT VALUES`)],
       [`locked path, 1 leaf per transaction`, (n) => db.transaction((tx) => repository.append(tx, 'dispatch_decision', records[n % records.length]))],
       [`appender, locked way, 1 in flight (the app's default)`, (n) => lockedWay.enqueue(entries[n % entries.length]), lockedWay],
+      [`appender, locked way, 1 in flight, v2 leaves (policy embedded)`, (n) => lockedV2.enqueue(entriesV2[n % entriesV2.length]), lockedV2],
       [`appender, single statement, 1 in flight`, (n) => single1.enqueue(entries[n % entries.length]), single1],
       [`appender, single statement, 2 in flight`, (n) => single2.enqueue(entries[n % entries.length]), single2],
       [`appender, single statement, 2 in flight, leaf built by the caller`, (n) => single2.appendDecision(records[n % records.length]), single2],
       [`two appenders on one log, locked way`, (n) => pairLocked[n % 2].enqueue(entries[n % entries.length]), pairLocked],
       [`two appenders on one log, single statement, 2 in flight`, (n) => pairSingle[n % 2].enqueue(entries[n % entries.length]), pairSingle],
+      [`two appenders on one log, single statement, 2 in flight, no back-off`, (n) => pairEager[n % 2].enqueue(entries[n % entries.length]), pairEager],
     ];
     // The machine is shared and its load swings within seconds: each way runs in short slices,
     // taking turns, so every way sees the same load; figures are totals over all its slices.
@@ -173,7 +204,7 @@ async function main(): Promise<void> {
       }
     }
     for (const [k, database] of [name, ...copies].entries()) {
-      const d = k === 0 ? db : writerDbs[[0, 1, 2, 3, 5][k - 1]];
+      const d = k === 0 ? db : writerDbs[[0, 1, 2, 3, 5, 7, 8][k - 1]];
       console.log(`checked ${database}: ${await checkTree(d)} leaves contiguous, root from log_nodes equals the root of the leaves`);
     }
   } finally {
