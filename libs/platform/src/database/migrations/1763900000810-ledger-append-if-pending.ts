@@ -18,11 +18,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   SQLSTATE 23514), so a resolution computed from the event can never release a different
  *   amount than was held. Reconciliation re-checks this as well.
  */
-export class LedgerAppendIfPending1763900000810 implements MigrationInterface {
-  name = 'LedgerAppendIfPending1763900000810';
-
-  async up(db: QueryRunner): Promise<void> {
-    await db.query(`
+/** The function as this migration created it (1763900000811 replaces its body and restores it on down). */
+export const LEDGER_APPEND_IF_PENDING_810 = `
       CREATE FUNCTION ledger_append(
         tx_ids text[], tx_kinds text[], tx_metadata jsonb[], tx_reverses text[], tx_pending_ids text[], tx_if_pending boolean[],
         line_tx_ids text[], line_indexes int[], line_accounts text[], line_currencies text[], line_amounts bigint[],
@@ -118,7 +115,13 @@ export class LedgerAppendIfPending1763900000810 implements MigrationInterface {
                             ORDER BY (st.state = 'pending') LIMIT 1), 'none')
             FROM unnest(tx_ids, tx_pending_ids, tx_if_pending) AS i(id, pending_id, if_pending)
            WHERE i.if_pending AND NOT EXISTS (SELECT 1 FROM ledger_transactions s WHERE s.id = i.id);
-      END $$`);
+      END $$`;
+
+export class LedgerAppendIfPending1763900000810 implements MigrationInterface {
+  name = 'LedgerAppendIfPending1763900000810';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(LEDGER_APPEND_IF_PENDING_810);
 
     await db.query(`
       CREATE FUNCTION ledger_check_release() RETURNS trigger LANGUAGE plpgsql AS $$
