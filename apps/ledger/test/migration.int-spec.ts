@@ -3,6 +3,7 @@ import { createTestDatabase } from '@coop/testing';
 import { Ledger1763900000100 } from '../../../libs/platform/src/database/migrations/1763900000100-ledger';
 import { LedgerAppendBatch1763900000800 } from '../../../libs/platform/src/database/migrations/1763900000800-ledger-append-batch';
 import { LedgerAppendIfPending1763900000810 } from '../../../libs/platform/src/database/migrations/1763900000810-ledger-append-if-pending';
+import { LedgerAppendIndexLookups1763900000811 } from '../../../libs/platform/src/database/migrations/1763900000811-ledger-append-index-lookups';
 import { LedgerTipRequests1763900000850 } from '../../../libs/platform/src/database/migrations/1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from '../../../libs/platform/src/database/migrations/1763900000851-ledger-reversal-limits';
 
@@ -26,6 +27,7 @@ describe('the ledger migration', () => {
       await new LedgerReversalLimits1763900000851().down(runner);
       await new LedgerTipRequests1763900000850().down(runner);
       expect(await tables()).toEqual(LEDGER_TABLES);
+      await new LedgerAppendIndexLookups1763900000811().down(runner);
       await new LedgerAppendIfPending1763900000810().down(runner);
       expect(await functions()).toEqual(['ledger_append', 'ledger_check_balanced', 'ledger_hold_state_follows']);
       await new LedgerAppendBatch1763900000800().down(runner);
@@ -36,6 +38,7 @@ describe('the ledger migration', () => {
       await new Ledger1763900000100().up(runner);
       await new LedgerAppendBatch1763900000800().up(runner);
       await new LedgerAppendIfPending1763900000810().up(runner);
+      await new LedgerAppendIndexLookups1763900000811().up(runner);
       await new LedgerTipRequests1763900000850().up(runner);
       await new LedgerReversalLimits1763900000851().up(runner);
       expect(await tables()).toEqual([...LEDGER_TABLES, 'ledger_tip_requests'].sort());
