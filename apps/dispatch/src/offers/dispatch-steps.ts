@@ -101,11 +101,12 @@ export class DispatchSteps {
   }
 
   /**
-   * Offers the trip to the driver; throws DriverTaken if a concurrent dispatch got them first.
-   * `decision` is the decision's log append, which may still be committing: the trip's status
-   * change is written meanwhile, and the offer row (which names the decision) only once the
-   * append resolved. Nothing here is visible to anyone before this transaction commits, so the
-   * decision is durable before the offer exists for others, let alone goes out.
+   * Offers the trip to the driver; throws DriverTaken, having written nothing, if a concurrent
+   * dispatch got them first. `decision` is the decision's log append, which may still be
+   * committing: the offer, the trip's status and the history row are written in one statement
+   * once it resolved (the offer row names the decision's index). Nothing here is visible to
+   * anyone before this transaction commits, so the decision is durable before the offer exists
+   * for others, let alone goes out. A failed append (LogAppendFailed) is thrown before any write.
    */
   async makeOffer(
     tx: EntityManager,
@@ -115,22 +116,18 @@ export class DispatchSteps {
     timer?: StageTimer,
   ): Promise<MadeOffer> {
     const matching = this.policy.inForce().document.matching;
-    // Promise.all also catches the append's failure when the status change fails first.
-    const [offered, decisionIndex] = await Promise.all([this.trips.transition(tx, trip.id, 'offer_made', { incrementOffers: true }), decision]);
+    const decisionIndex = await decision;
     timer?.lap('log_append');
-    const offer = await this.offers.insertPending(tx, {
-      tripId: trip.id, driverId: choice.driverId, attempt: trip.offerCount + 1, decisionIndex, timeoutSeconds: matching.offerTimeoutSeconds,
+    const made = await this.offers.offerTrip(tx, {
+      tripId: trip.id, driverId: choice.driverId, attempt: trip.offerCount + 1, decisionIndex,
+      timeoutSeconds: matching.offerTimeoutSeconds, score: choice.score,
     });
     // Undefined when a concurrent dispatch offered this driver another trip after our read:
-    // the caller rolls back and decides again. The decision is already committed to the log
-    // (durable before the offer) and stays there as a decision that led to no offer.
-    if (!offer) throw new DriverTaken();
-    await this.trips.recordEvent(tx, {
-      tripId: trip.id, type: 'offer_made', from: 'requested', to: 'offered',
-      data: { offerId: offer.id, driverId: choice.driverId, decisionIndex, score: choice.score },
-    });
+    // the caller decides again. The decision is already committed to the log (durable before
+    // the offer) and stays there as a decision that led to no offer.
+    if (!made) throw new DriverTaken();
     timer?.lap('offer_write');
-    return { trip: offered!, offer, decisionIndex };
+    return { trip: made.trip, offer: made.offer, decisionIndex };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { decideImmediate } from '@coop/matching';
 import { Clock, Metrics } from '@coop/platform';
 import { LogAppender } from '../audit/log-appender';
@@ -10,6 +10,7 @@ import { Trip } from '../trips/trip.types';
 import { TripsRepository } from '../trips/trips.repository';
 import { DispatchSteps, DriverTaken, MadeOffer, matchRequestOf, searchExhausted, withDatabaseTruth } from './dispatch-steps';
 import { DispatchLatency, StageTimer } from './dispatch-latency';
+import { OfferWithoutTrip } from './offer-write';
 import { OffersRepository } from './offers.repository';
 
 export type Outcome =
@@ -20,6 +21,16 @@ export type Outcome =
   | ({ kind: 'offered' } & MadeOffer);
 
 const MAX_ATTEMPTS = 3;
+
+/**
+ * Whether a dispatch step's failure left its transaction as it was: true for the failures
+ * thrown before any write or by a statement that wrote nothing (DriverTaken, LogAppendFailed,
+ * an error in the decision's own code); false for a failed statement, which aborts a
+ * PostgreSQL transaction, and for an offer written without its trip's status change.
+ */
+export function leavesTransactionUsable(error: unknown): boolean {
+  return !(error instanceof QueryFailedError) && !(error instanceof OfferWithoutTrip);
+}
 
 /**
  * One dispatch step for a trip that is waiting for a driver: ask the matching library for
@@ -83,23 +94,24 @@ export class DispatchService {
   }
 
   /**
-   * The first step for a trip inserted by `tx` and not committed yet. Under a savepoint: a step
-   * that fails leaves the trip requested all the same, and returns undefined for the caller to
-   * dispatch again after its commit (dispatchSoon; the sweeper behind it). Announce the outcome
-   * with `announce` once `tx` committed. The decision is committed to the log before `tx`: if
-   * `tx` then fails to commit, the log keeps a decision naming a trip that was never stored,
-   * like a DriverTaken rollback's, a decision that led to no offer.
+   * The first step for a trip inserted by `tx` and not committed yet. No savepoint: until its
+   * one offer statement, the step only reads, and that statement writes all or nothing, so a
+   * step that fails before it (the log batch failed; the driver was taken three times) leaves
+   * `tx` as it found it, with the trip requested. It returns undefined then, for the caller to
+   * dispatch again after its commit (dispatchSoon; the sweeper behind it). A failed statement
+   * (QueryFailedError) or a broken invariant aborts `tx`: the error goes up and the request fails
+   * whole, trip included. Announce the outcome with `announce` once `tx` committed. The decision
+   * is committed to the log before `tx`: if `tx` then fails to commit, the log keeps a decision
+   * naming a trip that was never stored, like a DriverTaken's, a decision that led to no offer.
    */
   async firstStep(tx: EntityManager, trip: Trip, timer: StageTimer): Promise<Outcome | undefined> {
     if (this.policy.inForce().document.matching.mode === 'batch') return { kind: 'deferred' };
     for (let attempt = 1; ; attempt++) {
-      await tx.query('SAVEPOINT first_dispatch');
       try {
-        // Not released: the commit releases it, one round trip fewer.
         return await this.decide(tx, trip, [], timer);
       } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT first_dispatch');
         if (error instanceof DriverTaken && attempt < MAX_ATTEMPTS) continue;
+        if (!leavesTransactionUsable(error)) throw error;
         this.logger.warn({ msg: 'first dispatch step failed; dispatching again after the request commits', tripId: trip.id, error: (error as Error).message });
         return undefined;
       }
@@ -150,9 +162,8 @@ export class DispatchService {
     const driverId = record.choice.driverId;
     if (!driverId) return { kind: 'no_candidate' };
     timer.lap('search');
-    // Committed (by the appender's own connection) before it resolves, while makeOffer writes
-    // the trip's status; a failed batch rejects with LogAppendFailed, which rolls this step back
-    // with no offer.
+    // Committed (by the appender's own connection) before it resolves; makeOffer writes nothing
+    // before that, and a failed batch rejects with LogAppendFailed: no offer.
     const decision = this.log.appendDecision(record, trip.id);
     return { kind: 'offered', ...(await this.steps.makeOffer(tx, trip, { driverId, score: record.choice.score }, decision, timer)) };
   }

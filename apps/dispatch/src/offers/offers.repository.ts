@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { returnedRows } from '@coop/platform';
+import { Trip } from '../trips/trip.types';
+import { allowedFrom, targetOf } from '../trips/trip-state-machine';
+import { toTrip } from '../trips/trips.repository';
 import { Offer, OfferState } from './offer.types';
+import { OFFER_WRITE_SQL, OfferWriteRow, offerWriteOutcome } from './offer-write';
 
 interface OfferRow {
   id: string;
@@ -34,22 +38,20 @@ function toOffer(row: OfferRow): Offer {
 @Injectable()
 export class OffersRepository {
   /**
-   * Inserts a pending offer expiring `timeoutSeconds` from the database's clock; returns
-   * undefined when the driver already holds another offer (a concurrent dispatch won them).
-   * ON CONFLICT on that one index, not a savepoint: one round trip, and the transaction stays
-   * usable. A conflict on the trip's own index still raises: the caller holds the trip's lock.
+   * Offers a trip this transaction holds to a driver, in one statement (OFFER_WRITE_SQL): the
+   * offer row, the trip moved to `offered` and the history row. Undefined, with nothing written,
+   * when the driver already holds another offer (a concurrent dispatch won them).
    */
-  async insertPending(
+  async offerTrip(
     db: EntityManager,
-    offer: { tripId: string; driverId: string; attempt: number; decisionIndex: number | null; timeoutSeconds: number },
-  ): Promise<Offer | undefined> {
-    const rows: OfferRow[] = await db.query(
-      `INSERT INTO offers (trip_id, driver_id, attempt, state, decision_index, expires_at)
-       VALUES ($1, $2, $3, 'pending', $4, now() + make_interval(secs => $5))
-       ON CONFLICT (driver_id) WHERE state = 'pending' DO NOTHING RETURNING *`,
-      [offer.tripId, offer.driverId, offer.attempt, offer.decisionIndex, offer.timeoutSeconds],
-    );
-    return rows[0] && toOffer(rows[0]);
+    offer: { tripId: string; driverId: string; attempt: number; decisionIndex: number; timeoutSeconds: number; score: number | null },
+  ): Promise<{ trip: Trip; offer: Offer } | undefined> {
+    const rows: OfferWriteRow[] = await db.query(OFFER_WRITE_SQL, [
+      offer.tripId, offer.driverId, offer.attempt, offer.decisionIndex, offer.timeoutSeconds, offer.score,
+      allowedFrom('offer_made'), targetOf('offer_made'),
+    ]);
+    const made = offerWriteOutcome(offer.tripId, rows);
+    return made && { trip: toTrip(made.trip), offer: made.offer };
   }
 
   async find(db: EntityManager, id: string): Promise<Offer | undefined> {
