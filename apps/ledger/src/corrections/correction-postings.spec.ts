@@ -60,6 +60,23 @@ describe('refund and correction entries', () => {
     expect(code(() => chargeOf(hold))).toBe('NOT_REVERSIBLE');
   });
 
+  it('a tip or a cancellation fee paid to the driver alone is refunded from the driver alone', () => {
+    const tip: JournalTransaction = {
+      id: 'trip:t1:tip',
+      kind: 'trip.tip',
+      postings: [
+        { accountId: 'rider:r1:receivable', amount: cad(300n) },
+        { accountId: 'driver:d1:tips-payable', amount: cad(-300n) },
+      ],
+      metadata: { tripId: 't1', riderId: 'r1', driverId: 'd1' },
+    };
+    const entry = refundEntry({ id: 'refund:t', original: tip, reason: 'x', requestedBy: 'tr', amount: 101n }, chargeOf(tip), chainState([]));
+    expect(entry.postings.map((p) => [p.accountId, p.amount.amount])).toEqual([
+      ['rider:r1:receivable', -101n],
+      ['driver:d1:tips-payable', 101n],
+    ]);
+  });
+
   it('a correction negates every posted line and names the original', () => {
     const c = correctionEntry(req('correction:a'), chainState([]));
     assertBalanced(c);
