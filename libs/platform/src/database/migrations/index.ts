@@ -13,6 +13,7 @@ import { PayoutAccounts1763900000710 } from './1763900000710-payout-accounts';
 import { LedgerAppendBatch1763900000800 } from './1763900000800-ledger-append-batch';
 import { LedgerAppendIfPending1763900000810 } from './1763900000810-ledger-append-if-pending';
 import { LedgerAppendIndexLookups1763900000811 } from './1763900000811-ledger-append-index-lookups';
+import { LedgerBalancePerStatement1763900000812 } from './1763900000812-ledger-balance-per-statement';
 import { LedgerTipRequests1763900000850 } from './1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from './1763900000851-ledger-reversal-limits';
 
@@ -22,6 +23,6 @@ export const allMigrations = [
   DriverOnlineSessions1763900000300, LogTextLz41763900000400,
   Governance1763900000500, Payouts1763900000501, Dividends1763900000502,
   LogHeadRoot1763900000600, ProposalSimulations1763900000700, PayoutAccounts1763900000710, LedgerAppendBatch1763900000800,
-  LedgerAppendIfPending1763900000810, LedgerAppendIndexLookups1763900000811,
+  LedgerAppendIfPending1763900000810, LedgerAppendIndexLookups1763900000811, LedgerBalancePerStatement1763900000812,
   LedgerTipRequests1763900000850, LedgerReversalLimits1763900000851,
 ] as const;
