@@ -62,7 +62,7 @@ describe('the journal in PostgreSQL', () => {
       await sql.query(`INSERT INTO ledger_accounts (id, currency, kind) VALUES ('rider:r-x:receivable', 'CAD', 'rider-receivable'), ('coop:commission', 'CAD', 'coop-commission') ON CONFLICT DO NOTHING`);
     });
 
-    it('a transaction whose postings do not balance, at commit', async () => {
+    it('a transaction whose postings do not balance, when its lines are inserted', async () => {
       const refused = raw([
         `INSERT INTO ledger_transactions (id, kind, metadata) VALUES ('raw-unbalanced', 'trip.tip', '{}')`,
         `INSERT INTO ledger_postings VALUES ('raw-unbalanced', 0, 'rider:r-x:receivable', 'CAD', 1000, false), ('raw-unbalanced', 1, 'coop:commission', 'CAD', -999, false)`,
@@ -75,6 +75,19 @@ describe('the journal in PostgreSQL', () => {
         `INSERT INTO ledger_postings VALUES ('raw-balanced', 0, 'rider:r-x:receivable', 'CAD', 1000, false), ('raw-balanced', 1, 'coop:commission', 'CAD', -1000, false)`,
       ]);
       expect((await sql.query(`SELECT 1 FROM ledger_transactions WHERE id = 'raw-balanced'`)).rowCount).toBe(1);
+    });
+
+    it('a line added later to a posted entry, unless the entry still balances with it', async () => {
+      await ledger.postings.post(tip('tip-extended', 300));
+      const added = raw([`INSERT INTO ledger_postings VALUES ('tip-extended', 7, 'coop:commission', 'CAD', 5, false)`]);
+      await expect(added).rejects.toMatchObject({ code: '23514', message: expect.stringContaining('tip-extended does not balance: CAD posted layer sums to 5') });
+      // Lines of several entries in one statement: each entry is checked, not only their sum.
+      await ledger.postings.post(tip('tip-other', 300));
+      const crossed = raw([
+        `INSERT INTO ledger_postings VALUES ('tip-extended', 7, 'coop:commission', 'CAD', 5, false), ('tip-other', 7, 'coop:commission', 'CAD', -5, false)`,
+      ]);
+      await expect(crossed).rejects.toMatchObject({ code: '23514' });
+      expect((await ledger.journal.find('tip-extended'))!.tx).toEqual(tip('tip-extended', 300));
     });
 
     it('a transaction with fewer than two postings, and one balanced only across layers', async () => {
