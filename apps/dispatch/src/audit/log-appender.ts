@@ -22,11 +22,10 @@ export interface LogAppenderOptions {
   /** Batches in flight at once (default PIPELINE_DEPTH). */
   depth?: number;
   /**
-   * true (the default): a batch is one autocommitted statement when the tree is known (see the
-   * class comment). Measured twice as fast for a lone caller (the dispatch hot path waits for
-   * exactly one append) and level with the locked way for full batches; with two processes
-   * appending, the back-off (contendedBackoffMs) keeps it to the locked way. false: always the
-   * locked way.
+   * true: a batch is one autocommitted statement when the tree is known (see the class comment).
+   * Off by default: with v3 leaves (2026-11-23 19:21 UTC run) it is +30-130% for a lone caller
+   * but 6-20% below the locked way for one process's full batches and 0-33% below it with two
+   * processes appending, even with the back-off: see the audit README.
    */
   singleStatement?: boolean;
   /**
@@ -74,7 +73,7 @@ type Attempt = { stored: true } | { stored: false } | { failed: unknown };
 /**
  * Group commit for the transparency log. Any caller in this process queues a leaf; a batch
  * takes everything queued (up to MAX_BATCH) and stores it in one transaction. With
- * `singleStatement` (the default, see LogAppenderOptions), a batch is ONE autocommitted statement
+ * `singleStatement` (off by default, see LogAppenderOptions), a batch is ONE autocommitted statement
  * (leaves, nodes, disclosures, the new size and root: LogBatchWriter.prepare): one round trip,
  * one fsync. Otherwise, and whenever the tree is not known, the locked way
  * (LogBatchWriter.writeLocked: take the log_head lock, read the right edge, insert leaves, nodes
@@ -131,7 +130,7 @@ export class LogAppender implements OnApplicationShutdown {
     @Optional() private readonly activations?: PolicyActivationLog,
   ) {
     this.depth = options.depth ?? PIPELINE_DEPTH;
-    this.singleStatement = options.singleStatement ?? true;
+    this.singleStatement = options.singleStatement ?? false;
     this.backoffMs = options.contendedBackoffMs ?? CONTENDED_BACKOFF_MS;
     this.batches = metrics.counter('audit_log_batches_total', 'Log append transactions committed by this process');
     this.batchSizes = metrics.histogram('audit_log_batch_leaves', 'Leaves per committed log batch', [1, 2, 4, 8, 16, 32, 64, 128, 256, 500]);

@@ -16,9 +16,8 @@
  * - locked path, one leaf per transaction: `DecisionLogRepository.append` in its own transaction
  *   (policy activations still append this way; dispatch did before the appender);
  * - appender, locked way: each batch reads the right edge under the lock, 3 statements in a
- *   transaction (the appender as it was before the single statement);
- * - appender, single statement, 1 or 2 in flight (LogAppenderOptions.singleStatement; 2 in
- *   flight is the app's default);
+ *   transaction (the app's default);
+ * - appender, single statement, 1 or 2 in flight (LogAppenderOptions.singleStatement);
  * - appender, leaf built by the caller: `appendDecision(record)` (pseudonyms, H3 coarsening,
  *   canonical JSON, seal: CPU in this process) with the single statement, 2 in flight. The other appender
  *   rows enqueue leaves built beforehand: what the log's storage sustains;
@@ -168,10 +167,10 @@ async function main(): Promise<void> {
     const ways: Way[] = [
       [`baseline: bare one-row INSERT, autocommit (pool of 20)`, () => db.query(`INSERT INTO bench_baseline DEFAULT VALUES`)],
       [`locked path, 1 leaf per transaction`, (n) => db.transaction((tx) => repository.append(tx, 'dispatch_decision', records[n % records.length]))],
-      [`appender, locked way, 1 in flight`, (n) => lockedWay.enqueue(entries[n % entries.length]), lockedWay],
+      [`appender, locked way, 1 in flight (the app's default)`, (n) => lockedWay.enqueue(entries[n % entries.length]), lockedWay],
       [`appender, locked way, 1 in flight, v2 leaves (policy embedded)`, (n) => lockedV2.enqueue(entriesV2[n % entriesV2.length]), lockedV2],
       [`appender, single statement, 1 in flight`, (n) => single1.enqueue(entries[n % entries.length]), single1],
-      [`appender, single statement, 2 in flight (the app's default)`, (n) => single2.enqueue(entries[n % entries.length]), single2],
+      [`appender, single statement, 2 in flight`, (n) => single2.enqueue(entries[n % entries.length]), single2],
       [`appender, single statement, 2 in flight, leaf built by the caller`, (n) => single2.appendDecision(records[n % records.length]), single2],
       [`two appenders on one log, locked way`, (n) => pairLocked[n % 2].enqueue(entries[n % entries.length]), pairLocked],
       [`two appenders on one log, single statement, 2 in flight`, (n) => pairSingle[n % 2].enqueue(entries[n % entries.length]), pairSingle],
