@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Job, Queue, Worker } from 'bullmq';
 import { RedisConnections } from '@coop/platform';
 import { testRedisUrl } from '@coop/testing';
@@ -323,6 +323,26 @@ describe('the trip events worker', () => {
       });
       const rider = `rider:${request.riderId}:receivable`;
       expect(await balancesOf(rider)).toEqual({ [rider]: { posted: BigInt(completion.fare.amount), pending: 0n } });
+    });
+
+    it('the expiry job scans from its watermark after a finished run; a fresh process scans everything once', async () => {
+      const request = requestedEvent();
+      await ledger.handler.handle('trip.requested', request);
+      expect(await ledger.expiry.run(0)).toBeGreaterThanOrEqual(1); // the watermark is now an hour before this run
+      // A pending hold dated three hours back (written raw: the append stamps the time of its own
+      // transaction), as if it had been missed: below the watermark, so this process skips it.
+      const id = `trip:${randomUUID()}:hold`;
+      await ledger.db.transaction(async (m) => {
+        await m.query(`INSERT INTO ledger_accounts (id, currency, kind, member_id) VALUES ('payments:clearing', 'CAD', 'payment-clearing', NULL), ('rider:r-old:receivable', 'CAD', 'rider-receivable', 'r-old') ON CONFLICT DO NOTHING`);
+        await m.query(`INSERT INTO ledger_transactions (id, kind, metadata) VALUES ($1, 'payment.hold', $2)`, [id, { tripId: id.split(':')[1] }]);
+        await m.query(`INSERT INTO ledger_postings VALUES ($1, 0, 'payments:clearing', 'CAD', 900, true), ($1, 1, 'rider:r-old:receivable', 'CAD', -900, true)`, [id]);
+        await m.query(`INSERT INTO ledger_hold_states (hold_id, state, transaction_id, at) VALUES ($1, 'pending', $1, now() - interval '3 hours')`, [id]);
+      });
+      expect(await ledger.expiry.run(0)).toBe(0);
+      expect(await ledger.journal.holdState(id)).toBe('pending');
+      // A process that has not run yet knows no watermark and finds it.
+      expect(await partsOn(ledger.db).expiry.run(0)).toBe(1);
+      expect(await ledger.journal.holdState(id)).toBe('voided');
     });
 
     it('a completion racing the expiry job resolves the hold once, and the completion is posted either way', async () => {

@@ -14,6 +14,8 @@ import { PostingService } from '../journal/posting.service';
 export const HOLD_TIMEOUT_MS = 24 * 60 * 60_000;
 const EVERY_MS = 60_000;
 const PAGE = 500;
+/** How far below the last finished run's cutoff the next run starts (see the class comment). */
+export const WATERMARK_MARGIN_MS = 60 * 60_000;
 
 /**
  * Voids holds that saw no completion or cancellation within HOLD_TIMEOUT_MS (`trip:<id>:hold:expired`),
@@ -21,14 +23,20 @@ const PAGE = 500;
  * void's id comes from the trip and a hold is resolved at most once (a unique index), so a
  * race ends with one void, or with the trip's own outcome if that came first.
  *
- * Partial: each run scans the pending rows older than the cutoff and skips resolved ones by
- * index probe; with millions of holds it should keep a watermark instead.
+ * Incremental: a hold's pending row is never removed, so a scan from the beginning would
+ * probe every hold ever placed, each minute. After a run that finished, every hold placed
+ * before its cutoff is resolved, so the next run starts at that cutoff less WATERMARK_MARGIN_MS
+ * (the watermark, kept in memory: a new process scans everything once). The margin covers a
+ * hold whose row carries its transaction's start time but committed after the scan; such a
+ * transaction is one statement, far shorter than the margin.
  */
 @Injectable()
 export class HoldExpiryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ledger-holds');
   private readonly expired: Counter;
   private timer?: NodeJS.Timeout;
+  /** Every hold placed before this is resolved (undefined: not known yet, scan everything). */
+  private watermark?: Date;
 
   constructor(
     private readonly journal: LedgerRepository,
@@ -55,12 +63,14 @@ export class HoldExpiryService implements OnApplicationBootstrap, OnApplicationS
     const cutoff = new Date(this.clock.nowMs() - timeoutMs);
     let voided = 0;
     for (;;) {
-      const holds = await this.journal.holdsPendingSince(cutoff, PAGE);
+      const holds = await this.journal.holdsPendingSince(cutoff, PAGE, this.watermark);
       // All at once: the group commit writes them in a few statements.
       const outcomes = await Promise.all(holds.map(({ tx }) => this.expire(tx)));
       voided += outcomes.filter((o) => o === 'new').length;
       if (holds.length < PAGE) break;
     }
+    // Only a run that went through (no throw above) moves the watermark.
+    this.watermark = new Date(cutoff.getTime() - WATERMARK_MARGIN_MS);
     this.expired.inc(voided);
     if (voided > 0) this.logger.log({ msg: 'voided card holds with no trip outcome', voided, cutoff: cutoff.toISOString() });
     return voided;

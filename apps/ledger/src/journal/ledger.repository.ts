@@ -400,17 +400,17 @@ export class LedgerRepository {
     return rows.length > 0;
   }
 
-  /** Holds still pending that were placed before `cutoff`, oldest first. */
-  async holdsPendingSince(cutoff: Date, limit: number): Promise<StoredTransaction[]> {
+  /** Holds still pending that were placed before `cutoff` (and at or after `from`, when given), oldest first. */
+  async holdsPendingSince(cutoff: Date, limit: number, from?: Date): Promise<StoredTransaction[]> {
     const rows: TransactionRow[] = await this.db.query(
       `${SELECT_TRANSACTION}
         WHERE t.id IN (
           SELECT h.hold_id FROM ledger_hold_states h
-           WHERE h.state = 'pending' AND h.at < $1
+           WHERE h.state = 'pending' AND h.at < $1 AND h.at >= coalesce($3::timestamptz, '-infinity')
              AND NOT EXISTS (SELECT 1 FROM ledger_hold_states r WHERE r.hold_id = h.hold_id AND r.state <> 'pending')
            ORDER BY h.at LIMIT $2)
         GROUP BY t.id ORDER BY t.seq`,
-      [cutoff, limit],
+      [cutoff, limit, from ?? null],
     );
     return rows.map(toStored);
   }
