@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The functions that took the most CPU in a V8 .cpuprofile (node --cpu-prof), by self time
 // and by package, to see what dominates a load run:
-//   npm run ts -- load-tests/src/profile/cpu-profile-top.ts <file.cpuprofile> [rows]
+//   npm run ts -- load-tests/src/profile/cpu-profile-top.ts <file.cpuprofile> [rows] [from-s to-s]
+// from/to (seconds since the profile's start) keep one stretch, e.g. a run's window without its setup.
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -11,15 +12,19 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  startTime?: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
 }
 
 /** Self time in ms per node id: each sample's following time delta goes to the sampled node. */
-export function selfTimes(profile: CpuProfile): Map<number, number> {
+export function selfTimes(profile: CpuProfile, fromS = 0, toS = Infinity): Map<number, number> {
   const out = new Map<number, number>();
+  let atUs = 0;
   for (let i = 0; i < profile.samples.length; i++) {
+    atUs += profile.timeDeltas[i] ?? 0;
+    if (atUs / 1e6 < fromS || atUs / 1e6 > toS) continue;
     const delta = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     out.set(profile.samples[i], (out.get(profile.samples[i]) ?? 0) + delta);
   }
@@ -36,11 +41,11 @@ export function packageOf(url: string, functionName: string): string {
 }
 
 function main(): void {
-  const [file, rowsArg] = process.argv.slice(2);
+  const [file, rowsArg, fromArg, toArg] = process.argv.slice(2);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const rows = Number(rowsArg ?? 25);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = selfTimes(profile);
+  const self = selfTimes(profile, Number(fromArg ?? 0), toArg === undefined ? Infinity : Number(toArg));
   let total = 0;
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
