@@ -5,6 +5,7 @@ import {
   holdEntry,
   holdExpired,
   holdPostedAtCompletion,
+  holdPostedFromCompletion,
   holdResolvedAtCancellation,
 } from './hold-postings';
 import { tripRequestedEventSchema } from './trip-event.schemas';
@@ -47,6 +48,19 @@ describe('the card hold of a trip', () => {
         expect(h.postings.every((p) => p.pending === true)).toBe(true);
         expect(h.metadata).toMatchObject({ tripId: TRIP, quote: { amount: quote, currency: 'CAD' }, maxOverrunBasisPoints: margin });
         expect(balances([h])).toEqual({ 'payments:clearing': { posted: 0n, pending: heldBy(h).amount }, [receivable]: { posted: 0n, pending: -heldBy(h).amount } });
+      }),
+    );
+  });
+
+  it('the posting rebuilt from the completion equals the one built from the stored hold, once the hold metadata is merged in', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 20_000_000 }), fc.integer({ min: 0, max: 10_000 }), (quote, final, margin) => {
+        const policy = parseFarePolicy({ ...structuredClone(defaultFarePolicy), finalFare: { maxOverrunBasisPoints: margin } });
+        const stored = holdEntry(requested(quote), policy);
+        const fromHold = holdPostedAtCompletion(stored, TRIP, cad(final));
+        const fromEvent = holdPostedFromCompletion({ tripId: TRIP, riderId: RIDER, quote: cad(quote), fare: cad(final) }, policy);
+        // What ledger_append stores for an if-pending entry: the hold's metadata under its own.
+        expect({ ...fromEvent, metadata: { ...stored.metadata, ...fromEvent.metadata } }).toEqual(fromHold);
       }),
     );
   });
