@@ -7,9 +7,10 @@
  *   BENCH_SECONDS=5 BENCH_ROUNDS=2 BENCH_CLIENTS=1,8 npm run ts apps/ledger/bench/postings.bench.ts
  *
  * A posting is the worker's whole path for one `trip.completed` event minus the queue:
- * validate the event, read the policy (cached), build the entry (libs/money), read the trip's
- * card hold, and append the completion with the posting of the hold (one ledger_append call,
- * one commit, shared with concurrent postings by the group commit). The `no hold` column is
+ * validate the event, read the policy (cached), build the entry and the posting of the trip's
+ * card hold (libs/money, from the event's quote, without reading the hold), and append both
+ * (one ledger_append call that resolves the hold only if it is pending, one commit, shared
+ * with concurrent postings by the group commit). The `no hold` column is
  * the same without a hold (one entry, as for trips requested before holds existed). Holds are
  * placed in bulk before the clock starts, as the producer's events are built before it: the
  * request's cost is not the completion's.
