@@ -20,7 +20,7 @@ import { CheckpointSigner } from '../../../apps/dispatch/src/audit/checkpoint-si
 import { LogAppender } from '../../../apps/dispatch/src/audit/log-appender';
 import { PolicyService } from '../../../apps/dispatch/src/policy/policy.service';
 import { NOW, carDriver, rideRequest } from '../../../libs/matching/src/test-fixtures';
-import { checkLeaf } from '../leaf-checks';
+import { ActivatedPolicy, checkLeaf } from '../leaf-checks';
 import { verifyLog } from '../verify-log';
 
 const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
@@ -73,12 +73,18 @@ async function main(): Promise<void> {
 
     // The leaf checks alone (no HTTP): what a decision costs the verifier's CPU.
     const page = await system.http('GET', `/v1/audit/decisions?from=0&limit=500`, { token: admin });
+    // v3 decisions take their policy from the activation leaves before them (here: leaf 0).
+    const activations = new Map<string, ActivatedPolicy>();
+    for (const d of page.body.decisions) {
+      const activated = d.leaf?.kind === 'policy_activation' ? checkLeaf(d).activation : undefined;
+      if (activated) activations.set(String(activated.version), activated);
+    }
     for (const full of [false, true]) {
       const times: number[] = [];
       for (const d of page.body.decisions) {
         if (d.leaf?.kind !== 'dispatch_decision') continue;
         const t = process.hrtime.bigint();
-        const out = checkLeaf(full ? d : { ...d, disclosure: undefined });
+        const out = checkLeaf(full ? d : { ...d, disclosure: undefined }, (version) => activations.get(version));
         times.push(Number(process.hrtime.bigint() - t) / 1e6);
         if (out.failures.length) throw new Error(`leaf ${d.index}: ${out.failures.join('; ')}`);
       }
