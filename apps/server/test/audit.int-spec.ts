@@ -289,6 +289,53 @@ describe('the member-auditable dispatch log, end to end', () => {
     expect(midway.inclusionChecked).toBe(cp.treeSize - firstDecision + [...activatedAt.values()].filter((a) => a.index < firstDecision).length);
   });
 
+  it('filters decisions on the server: logged since/until, pickup cell, a driver\'s own; bad filters are 400 problem+json', async () => {
+    const all = (await system.http('GET', '/v1/audit/decisions?limit=1000', { token: admin })).body.decisions;
+    const decisions = all.filter((d: any) => d.leaf.kind === 'dispatch_decision');
+    const indices = (page: any) => page.body.decisions.map((d: any) => d.index);
+
+    const cell = decisions[0].leaf.record.search.pickupCell;
+    const inCell = await system.http('GET', `/v1/audit/decisions?cell=${cell}&limit=1000`, { token: admin });
+    expect(inCell.status).toBe(200);
+    expect(indices(inCell)).toEqual(decisions.filter((d: any) => d.leaf.record.search.pickupCell === cell).map((d: any) => d.index));
+    // A page of 1 from the start, then from its `next`: the same leaves, one at a time.
+    const first = await system.http('GET', `/v1/audit/decisions?cell=${cell}&limit=1`, { token: admin });
+    const second = await system.http('GET', `/v1/audit/decisions?cell=${cell}&limit=1&from=${first.body.next}`, { token: admin });
+    expect([...indices(first), ...indices(second)]).toEqual(indices(inCell).slice(0, 2));
+    expect((await system.http('GET', '/v1/audit/decisions?cell=8f2830828052d25&limit=1000', { token: admin })).body.decisions).toEqual([]);
+
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect(indices(await system.http('GET', `/v1/audit/decisions?since=${future}&limit=1000`, { token: admin }))).toEqual([]);
+    expect(indices(await system.http('GET', `/v1/audit/decisions?until=2000-01-01T00:00:00Z&limit=1000`, { token: admin }))).toEqual([]);
+    expect(indices(await system.http('GET', `/v1/audit/decisions?since=2000-01-01T00:00:00%2B02:00&until=${future}&limit=1000`, { token: admin }))).toEqual(
+      all.map((d: any) => d.index),
+    );
+
+    // mine=true: exactly the decisions the driver's view marks as about them (matched on the sealed record, which stays hidden).
+    const [me] = drivers;
+    const about = (await system.http('GET', '/v1/audit/decisions?limit=1000', { token: me.token })).body.decisions.filter((d: any) => d.viewer);
+    const mine = await system.http('GET', '/v1/audit/decisions?mine=true&limit=1000', { token: me.token });
+    expect(mine.status).toBe(200);
+    expect(indices(mine)).toEqual(about.map((d: any) => d.index));
+    expect(mine.body.decisions.every((d: any) => d.viewer && !d.disclosure)).toBe(true);
+
+    const rider = await system.member('rider');
+    for (const [path, token] of [
+      ['/v1/audit/decisions?mine=true', rider.token],
+      ['/v1/audit/decisions?mine=yes', me.token],
+      ['/v1/audit/decisions?cell=872B8E2DCFFFFFF', admin],
+      ['/v1/audit/decisions?cell=12', admin],
+      ['/v1/audit/decisions?since=yesterday', admin],
+      ['/v1/audit/decisions?since=2026-11-23T10:00:00', admin],
+      [`/v1/audit/decisions?since=${future}&until=2000-01-01T00:00:00Z`, admin],
+    ] as const) {
+      const r = await system.http('GET', path, { token });
+      expect({ path, status: r.status, code: r.body?.code, type: r.contentType.split(';')[0] }).toEqual({
+        path, status: 400, code: 'VALIDATION_FAILED', type: 'application/problem+json',
+      });
+    }
+  });
+
   it('the verifier passes a healthy log, remembers its checkpoint, and fails after a stored leaf is tampered with', async () => {
     const state = join(dir, 'state.json');
     const healthy = await verifyLog({ url: system.url, token: admin, statePath: state });

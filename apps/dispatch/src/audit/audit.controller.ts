@@ -50,15 +50,17 @@ export class AuditController {
   @ApiDoc({
     tag: 'audit',
     summary: 'Log leaves in order, as the caller may see them',
-    description: 'Every member sees every leaf in its public form; drivers also see their own snapshot in decisions about them; auditors (admin) get the full records.',
+    description:
+      'Every member sees every leaf in its public form; drivers also see their own snapshot in decisions about them; auditors (admin) get the full records. ' +
+      'Without filters: leaves [from, from + limit). With filters (kind, since, until, cell, mine): the first `limit` matching leaves from `from` on, `next` after the last one; mine=true is for drivers (400 otherwise).',
     query: decisionsQuerySchema,
     responses: { 200: { description: 'A page of leaves', schema: decisionsResponse } },
     errors: ['AUDIT_TREE_SIZE_OUT_OF_RANGE'],
   })
   @Get('decisions')
   decisions(@Query() query: unknown, @CurrentPrincipal() principal: Principal) {
-    const { from, limit, kind } = parseInput(decisionsQuerySchema, query);
-    return this.audit.decisions(from, limit, principal, kind);
+    const { from, limit, ...filters } = parseInput(decisionsQuerySchema, query);
+    return this.audit.decisions(from, limit, principal, filters);
   }
 
   @ApiDoc({

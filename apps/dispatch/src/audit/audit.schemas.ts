@@ -14,14 +14,37 @@ const count = z
 /** Leaf kinds the log holds, for the `kind` filter. */
 export const LEAF_KINDS = ['dispatch_decision', 'policy_activation', 'dividend_allocation'] as const;
 
-export const decisionsQuerySchema = z.strictObject({
-  from: count.default(0),
-  limit: count.refine((n) => n >= 1 && n <= MAX_PAGE, `must be between 1 and ${MAX_PAGE}`).default(DEFAULT_PAGE),
-  kind: z
-    .enum(LEAF_KINDS)
-    .optional()
-    .describe('only leaves of this kind (a verifier starting mid-log fetches the policy activations before it this way)'),
-});
+/** An instant in a query string: ISO 8601 with a zone (Z or an offset). */
+const instant = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s))
+  .refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO 8601 instant');
+
+export const decisionsQuerySchema = z
+  .strictObject({
+    from: count.default(0),
+    limit: count.refine((n) => n >= 1 && n <= MAX_PAGE, `must be between 1 and ${MAX_PAGE}`).default(DEFAULT_PAGE),
+    kind: z
+      .enum(LEAF_KINDS)
+      .optional()
+      .describe('only leaves of this kind (a verifier starting mid-log fetches the policy activations before it this way)'),
+    since: instant.optional().describe('only leaves logged at or after this instant'),
+    until: instant.optional().describe('only leaves logged before this instant'),
+    cell: z
+      .string()
+      .regex(/^[0-9a-f]{15}$/, 'must be an H3 cell index (15 lowercase hex digits)')
+      .optional()
+      .describe("only decisions whose pickup cell (as published, at the policy's public resolution) is this cell"),
+    mine: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('true: only decisions that name the calling driver (drivers only)'),
+  })
+  .refine((q) => q.since === undefined || q.until === undefined || q.since < q.until, { message: 'since must be before until', path: ['since'] });
+
+/** The filters of GET /v1/audit/decisions besides the page (undefined: no filter). */
+export type DecisionFilters = Pick<z.infer<typeof decisionsQuerySchema>, 'kind' | 'since' | 'until' | 'cell' | 'mine'>;
 
 export const proofParamsSchema = z.strictObject({ index: count });
 

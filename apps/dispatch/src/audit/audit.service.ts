@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { Clock, DomainError, Principal } from '@coop/platform';
 import { consistencyProof, inclusionProof, parseCheckpointBody } from '@coop/transparency-log';
 import { PolicyService } from '../policy/policy.service';
-import { AuditLogRepository } from './audit-log.repository';
+import { AuditLogRepository, LeafFilter } from './audit-log.repository';
+import { DecisionFilters } from './audit.schemas';
 import { DecisionView, Viewer, viewLeaf } from './audit-view';
 import { CheckpointsRepository, StoredCheckpoint } from './checkpoints.repository';
 import { LogSigningKey } from './log-signing-key';
@@ -52,15 +53,25 @@ export class AuditService {
    * Leaves [from, from + limit) of the committed log, as `principal` may see them; with `kind`,
    * the first `limit` leaves of that kind from `from` (`next`: after the last one).
    */
-  async decisions(from: number, limit: number, principal: Principal, kind?: string) {
+  async decisions(from: number, limit: number, principal: Principal, filters: DecisionFilters = {}) {
     const treeSize = await this.checkpoints.headSize(this.db);
     if (from > treeSize) throw new DomainError('AUDIT_TREE_SIZE_OUT_OF_RANGE', `the log has ${treeSize} leaves; from ${from} is beyond it`);
+    if (filters.mine && principal.role !== 'driver') throw new DomainError('VALIDATION_FAILED', 'mine=true lists a driver\'s own decisions: only for drivers');
     const viewer = this.viewerOf(principal);
-    const stored = await this.leaves.page(this.db, from, limit, treeSize, kind);
+    const where: LeafFilter = {
+      kind: filters.kind,
+      since: filters.since,
+      until: filters.until,
+      pickupCell: filters.cell,
+      // The sealed full record names the driver by id: matched on the server, never shown.
+      namesMember: filters.mine ? principal.memberId : undefined,
+    };
+    const filtered = Object.values(where).some((v) => v !== undefined);
+    const stored = await this.leaves.page(this.db, from, limit, treeSize, where);
     const decisions: DecisionView[] = [];
     for (const leaf of stored) decisions.push(await viewLeaf(leaf, viewer));
     const last = stored[stored.length - 1];
-    const next = kind === undefined ? from + decisions.length : last && stored.length === limit ? last.index + 1 : treeSize;
+    const next = !filtered ? from + decisions.length : last && stored.length === limit ? last.index + 1 : treeSize;
     return { treeSize, from, decisions, ...(next < treeSize ? { next } : {}) };
   }
 
