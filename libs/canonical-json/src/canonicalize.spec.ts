@@ -135,6 +135,10 @@ describe('canonicalize (RFC 8785)', () => {
 
   it('reports the path of the offending value', () => {
     expect(() => canonicalize({ a: [{ b: 1n }] })).toThrow('at $.a[0].b');
+    expect(() => canonicalize([{ x: { y: [1, 2, 'ok\udbff'] } }])).toThrow('CANONICAL_JSON.LONE_SURROGATE at $[0].x.y[2]');
+    const cyclic: Record<string, unknown> = { k: [] };
+    (cyclic.k as unknown[]).push({ back: cyclic });
+    expect(() => canonicalize({ top: cyclic })).toThrow('CANONICAL_JSON.CYCLE at $.top.k[0].back');
   });
 
   describe('properties', () => {
@@ -167,6 +171,27 @@ describe('canonicalize (RFC 8785)', () => {
         fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => {
           expect(canonicalize(d)).toBe(Object.is(d, -0) ? '0' : d.toString());
           expect(Number(canonicalize(d))).toBe(d === 0 ? 0 : d);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('writes any well-formed string as JSON.stringify does and refuses one with a lone surrogate', () => {
+      // Every UTF-16 code unit, so control characters, quotes, backslashes and both halves of surrogates occur.
+      const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+      // An oracle independent of the implementation: encodeURIComponent throws URIError on a lone surrogate.
+      const wellFormed = (s: string) => {
+        try {
+          encodeURIComponent(s);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      fc.assert(
+        fc.property(fc.string({ unit: fc.oneof(codeUnit, fc.constantFrom('"', '\\', '\n', '\ud83d\ude00', 'a')) }), (s) => {
+          if (wellFormed(s)) expect(canonicalize(s)).toBe(JSON.stringify(s));
+          else expect(() => canonicalize(s)).toThrow('CANONICAL_JSON.LONE_SURROGATE');
         }),
         { numRuns: 2000 },
       );

@@ -19,13 +19,16 @@
  *   JSON.stringify.
  * `undefined`-valued object members are omitted, as JSON.stringify does.
  */
-import { CanonicalJsonError } from './canonical-json.errors';
+import { CanonicalJsonError, CanonicalJsonErrorCode } from './canonical-json.errors';
 
 /** Serialize a JSON-compatible value to its RFC 8785 canonical string (what gets hashed/signed). */
 export function canonicalize(value: unknown): string {
-  const out: string[] = [];
-  write(value, '$', out, new Set<object>(), '');
-  return out.join('');
+  try {
+    return write(value, new Set<object>(), '');
+  } catch (e) {
+    if (e instanceof Refusal) throw new CanonicalJsonError(e.code, `$${e.pathFromValue()}`, e.detail);
+    throw e;
+  }
 }
 
 /** The UTF-8 bytes of {@link canonicalize}, the exact input to hashes and signatures (RFC 8785 section 3.2.4). */
@@ -33,109 +36,118 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalize(value));
 }
 
-function write(value: unknown, path: string, out: string[], stack: Set<object>, key: string): void {
+/**
+ * A value without a canonical form, on its way up to canonicalize. Each container it passes
+ * adds its own step, so the path (`.a[2].b`) is built only on failure, not for every member
+ * (which cost more than the serialization itself).
+ */
+class Refusal {
+  private readonly steps: string[] = [];
+
+  constructor(
+    readonly code: CanonicalJsonErrorCode,
+    readonly detail: string,
+  ) {}
+
+  through(step: string): Refusal {
+    this.steps.push(step);
+    return this;
+  }
+
+  pathFromValue(): string {
+    return this.steps.reverse().join('');
+  }
+}
+
+/** Rethrow a child's refusal with the step that led to it; anything else passes unchanged. */
+function via(e: unknown, step: string): unknown {
+  return e instanceof Refusal ? e.through(step) : e;
+}
+
+function write(value: unknown, stack: Set<object>, key: string): string {
   switch (typeof value) {
     case 'string':
-      out.push(serializeString(value, path));
-      return;
+      return serializeString(value);
     case 'number':
-      out.push(serializeNumber(value, path));
-      return;
+      return serializeNumber(value);
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'undefined':
-      throw new CanonicalJsonError('CANONICAL_JSON.UNDEFINED', path, 'undefined is not a JSON value');
+      throw new Refusal('CANONICAL_JSON.UNDEFINED', 'undefined is not a JSON value');
     case 'bigint':
-      throw new CanonicalJsonError(
-        'CANONICAL_JSON.UNSUPPORTED_TYPE',
-        path,
-        'bigint is not a JSON value; convert it to a string or a safe-integer number first',
-      );
+      throw new Refusal('CANONICAL_JSON.UNSUPPORTED_TYPE', 'bigint is not a JSON value; convert it to a string or a safe-integer number first');
     case 'function':
     case 'symbol':
-      throw new CanonicalJsonError('CANONICAL_JSON.UNSUPPORTED_TYPE', path, `${typeof value} is not a JSON value`);
+      throw new Refusal('CANONICAL_JSON.UNSUPPORTED_TYPE', `${typeof value} is not a JSON value`);
     case 'object':
       break;
   }
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+  if (value === null) return 'null';
   const obj = value as object;
   const toJSON = (obj as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
     // As JSON.stringify (ECMA-262 SerializeJSONProperty step 2): Date and friends.
-    write(toJSON.call(obj, key), path, out, stack, key);
-    return;
+    return write(toJSON.call(obj, key), stack, key);
   }
-  if (stack.has(obj)) {
-    throw new CanonicalJsonError('CANONICAL_JSON.CYCLE', path, 'cyclic structure');
-  }
+  if (stack.has(obj)) throw new Refusal('CANONICAL_JSON.CYCLE', 'cyclic structure');
   stack.add(obj);
-  if (Array.isArray(obj)) {
-    out.push('[');
-    for (let i = 0; i < obj.length; i++) {
-      if (i > 0) out.push(',');
-      write(obj[i], `${path}[${i}]`, out, stack, String(i));
-    }
-    out.push(']');
-  } else {
-    const proto = Object.getPrototypeOf(obj) as unknown;
-    if (proto !== Object.prototype && proto !== null) {
-      const name = (obj.constructor as { name?: string } | undefined)?.name ?? 'unknown';
-      throw new CanonicalJsonError(
-        'CANONICAL_JSON.UNSUPPORTED_TYPE',
-        path,
-        `only plain objects and arrays are accepted, got ${name}`,
-      );
-    }
-    const record = obj as Record<string, unknown>;
-    // Default sort compares UTF-16 code units, exactly RFC 8785 section 3.2.3.
-    const keys = Object.keys(record).sort();
-    let first = true;
-    out.push('{');
-    for (const k of keys) {
-      const v = record[k];
-      if (v === undefined) continue;
-      if (!first) out.push(',');
-      first = false;
-      const memberPath = `${path}.${k}`;
-      out.push(serializeString(k, memberPath), ':');
-      write(v, memberPath, out, stack, k);
-    }
-    out.push('}');
-  }
+  const text = Array.isArray(obj) ? writeArray(obj, stack) : writeObject(obj, stack);
   stack.delete(obj);
+  return text;
 }
 
-function serializeNumber(n: number, path: string): string {
-  if (!Number.isFinite(n)) {
-    throw new CanonicalJsonError('CANONICAL_JSON.NON_FINITE_NUMBER', path, `${n} is not a JSON number`);
+function writeArray(items: unknown[], stack: Set<object>): string {
+  // String concatenation: V8 builds ropes, cheaper than collecting parts and joining them.
+  let text = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) text += ',';
+    try {
+      text += write(items[i], stack, String(i));
+    } catch (e) {
+      throw via(e, `[${i}]`);
+    }
   }
+  return text + ']';
+}
+
+function writeObject(obj: object, stack: Set<object>): string {
+  const proto = Object.getPrototypeOf(obj) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (obj.constructor as { name?: string } | undefined)?.name ?? 'unknown';
+    throw new Refusal('CANONICAL_JSON.UNSUPPORTED_TYPE', `only plain objects and arrays are accepted, got ${name}`);
+  }
+  const record = obj as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, exactly RFC 8785 section 3.2.3.
+  const keys = Object.keys(record).sort();
+  let text = '{';
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    try {
+      text += `${text.length > 1 ? ',' : ''}${serializeString(k)}:${write(v, stack, k)}`;
+    } catch (e) {
+      throw via(e, `.${k}`);
+    }
+  }
+  return text + '}';
+}
+
+function serializeNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new Refusal('CANONICAL_JSON.NON_FINITE_NUMBER', `${n} is not a JSON number`);
   // Number.prototype.toString is the RFC 8785 section 3.2.2.3 algorithm; it already maps -0 to "0".
   return String(n);
 }
 
-function serializeString(s: string, path: string): string {
-  if (hasLoneSurrogate(s)) {
-    throw new CanonicalJsonError(
-      'CANONICAL_JSON.LONE_SURROGATE',
-      path,
-      'string contains an unpaired UTF-16 surrogate (not I-JSON, RFC 7493 section 2.1)',
-    );
+/** Any character JSON.stringify would escape, or any surrogate code unit (paired or not). */
+const NEEDS_CARE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+/** With the u flag a surrogate pair is one code point, so this matches only unpaired surrogates. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function serializeString(s: string): string {
+  // Most strings (ids, cells, names) need neither escapes nor the surrogate check.
+  if (!NEEDS_CARE.test(s)) return `"${s}"`;
+  if (LONE_SURROGATE.test(s)) {
+    throw new Refusal('CANONICAL_JSON.LONE_SURROGATE', 'string contains an unpaired UTF-16 surrogate (not I-JSON, RFC 7493 section 2.1)');
   }
   return JSON.stringify(s);
-}
-
-function hasLoneSurrogate(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    if (c >= 0xdc00) return true;
-    const next = s.charCodeAt(i + 1);
-    if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-    i++;
-  }
-  return false;
 }
