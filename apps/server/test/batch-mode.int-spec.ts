@@ -1,4 +1,4 @@
-import { DecisionRecord, replayMatches } from '@coop/matching';
+import { replayMatches } from '@coop/matching';
 import { Queues } from '../../dispatch/src/jobs/queues';
 import { queueNames } from '../../dispatch/src/jobs/queue-names';
 import { BatchDispatcher } from '../../dispatch/src/offers/batch-dispatcher';
@@ -14,11 +14,6 @@ describe('batch mode', () => {
     system = await TestSystem.start();
   });
   afterAll(() => system?.stop());
-
-  async function fullRecord(index: number): Promise<DecisionRecord> {
-    const [row] = await system.sql<{ record: string }>('SELECT record FROM log_leaf_disclosures WHERE index = $1', [index]);
-    return JSON.parse(row.record) as DecisionRecord;
-  }
 
   it('holds requests for the window, then offers every waiting trip from one logged, replayable decision', async () => {
     const windows = system.nest.get(Queues).queue(queueNames.dispatchBatch);
@@ -43,7 +38,7 @@ describe('batch mode', () => {
       [first.tripId, second.tripId],
     ]);
     expect(decisionIndexes).toHaveLength(1);
-    const record = await fullRecord(Number(decisionIndexes[0].decision_index));
+    const record = await system.replayableDecision(Number(decisionIndexes[0].decision_index));
     expect(record.mode).toBe('batch');
     if (record.mode !== 'batch') return;
     expect(record.assignment.map((a) => a.requestId).sort()).toEqual([first.tripId, second.tripId].sort());
@@ -66,6 +61,6 @@ describe('batch mode', () => {
     const second = await system.pendingOffer(tripId, 2, 15_000);
     expect(second.driverId).not.toBe(first.driverId);
     const [row] = await system.sql<{ decision_index: string }>('SELECT decision_index FROM offers WHERE id = $1', [second.id]);
-    expect((await fullRecord(Number(row.decision_index))).mode).toBe('batch');
+    expect((await system.replayableDecision(Number(row.decision_index))).mode).toBe('batch');
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DecisionRecord, replayMatches } from '@coop/matching';
+import { replayMatches } from '@coop/matching';
 import { TestSystem, area, near } from './system.harness';
 
 jest.setTimeout(40_000);
@@ -54,11 +54,8 @@ describe('road ETAs from an OSRM router', () => {
     expect(offer.driverId).toBe(far.memberId);
     expect(requests.some((url) => url.includes(key(acrossTheRiver)) && url.includes(key(downTheRoad)))).toBe(true);
 
-    const [row] = await system.sql<{ record: string }>(
-      'SELECT d.record FROM log_leaf_disclosures d JOIN offers o ON o.decision_index = d.index WHERE o.id = $1',
-      [offer.id],
-    );
-    const record = JSON.parse(row.record) as DecisionRecord;
+    const [row] = await system.sql<{ index: string }>('SELECT decision_index AS index FROM offers WHERE id = $1', [offer.id]);
+    const record = await system.replayableDecision(Number(row.index));
     if (record.mode !== 'immediate') throw new Error('expected an immediate decision');
     expect(record.routedEtas).toEqual(
       expect.arrayContaining([
@@ -82,11 +79,8 @@ describe('road ETAs from an OSRM router', () => {
     const { tripId } = await system.requestTrip(undefined, pickup, near(pickup));
     const offer = await system.pendingOffer(tripId, 1, 15_000);
     expect(offer.driverId).toBe(far.memberId);
-    const [row] = await system.sql<{ record: string }>(
-      'SELECT d.record FROM log_leaf_disclosures d JOIN offers o ON o.decision_index = d.index WHERE o.id = $1',
-      [offer.id],
-    );
-    const record = JSON.parse(row.record) as DecisionRecord;
+    const [row] = await system.sql<{ index: string }>('SELECT decision_index AS index FROM offers WHERE id = $1', [offer.id]);
+    const record = await system.replayableDecision(Number(row.index));
     if (record.mode !== 'batch') throw new Error('expected a batch decision');
     expect(record.requests.find((r) => r.request.requestId === tripId)?.routedEtas).toEqual(
       expect.arrayContaining([{ driverId: far.memberId, etaSeconds: 90 }]),

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import type { MatchingPolicy } from '@coop/matching';
+import type { DecisionRecord, MatchingPolicy } from '@coop/matching';
 import type { FarePolicy } from '@coop/money';
 import { AppConfig, createApp, loadConfig } from '@coop/platform';
 import { PolicyDocument, policyHash } from '@coop/policy';
@@ -114,6 +114,23 @@ export class TestSystem {
   get nest(): INestApplication {
     if (!this.app) throw new Error('the app is not running');
     return this.app;
+  }
+
+  /**
+   * The full record sealed for decision `index`, ready for replayMatches: a v3 record names its
+   * policy by version and hash only, so the matching parameters are taken, as the verifier
+   * takes them, from the log's own activation leaf of that version (and its hash must match).
+   */
+  async replayableDecision(index: number): Promise<DecisionRecord> {
+    const [row] = await this.sql<{ record: string }>('SELECT record FROM log_leaf_disclosures WHERE index = $1', [index]);
+    const record = JSON.parse(row.record) as DecisionRecord;
+    if (record.policy.matching !== undefined) return record; // v1/v2 embedded them
+    const activations = await this.sql<{ body: string }>("SELECT body FROM log_leaves WHERE kind = 'policy_activation' AND index < $1", [index]);
+    const activated = activations
+      .map((a) => (JSON.parse(a.body) as { record: { version: number; hash: string; document: PolicyDocument } }).record)
+      .find((a) => String(a.version) === String(record.policy.version));
+    if (!activated || activated.hash !== record.policy.hash) throw new Error(`decision ${index}: policy ${record.policy.version} was not activated in the log before it`);
+    return { ...record, policy: { ...record.policy, matching: activated.document.matching as MatchingPolicy } };
   }
 
   async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
