@@ -5,6 +5,7 @@ import { LedgerAppendBatch1763900000800 } from '../../../libs/platform/src/datab
 import { LedgerAppendIfPending1763900000810 } from '../../../libs/platform/src/database/migrations/1763900000810-ledger-append-if-pending';
 import { LedgerAppendIndexLookups1763900000811 } from '../../../libs/platform/src/database/migrations/1763900000811-ledger-append-index-lookups';
 import { LedgerBalancePerStatement1763900000812 } from '../../../libs/platform/src/database/migrations/1763900000812-ledger-balance-per-statement';
+import { LedgerAppendAccountsRace1763900000813 } from '../../../libs/platform/src/database/migrations/1763900000813-ledger-append-accounts-race';
 import { LedgerTipRequests1763900000850 } from '../../../libs/platform/src/database/migrations/1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from '../../../libs/platform/src/database/migrations/1763900000851-ledger-reversal-limits';
 
@@ -25,6 +26,7 @@ describe('the ledger migration', () => {
         (await db.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'ledger\\_%' ORDER BY proname`)).map((r: { proname: string }) => r.proname);
       expect(await tables()).toEqual([...LEDGER_TABLES, 'ledger_tip_requests'].sort());
       expect(await functions()).toEqual(['ledger_append', 'ledger_append', 'ledger_check_balanced', 'ledger_check_balanced_lines', 'ledger_check_has_lines', 'ledger_check_release', 'ledger_check_reversal_limit', 'ledger_hold_state_follows']);
+      await new LedgerAppendAccountsRace1763900000813().down(runner);
       await new LedgerReversalLimits1763900000851().down(runner);
       await new LedgerTipRequests1763900000850().down(runner);
       expect(await tables()).toEqual(LEDGER_TABLES);
@@ -44,6 +46,7 @@ describe('the ledger migration', () => {
       await new LedgerBalancePerStatement1763900000812().up(runner);
       await new LedgerTipRequests1763900000850().up(runner);
       await new LedgerReversalLimits1763900000851().up(runner);
+      await new LedgerAppendAccountsRace1763900000813().up(runner);
       expect(await tables()).toEqual([...LEDGER_TABLES, 'ledger_tip_requests'].sort());
       expect(await functions()).toEqual(['ledger_append', 'ledger_append', 'ledger_check_balanced', 'ledger_check_balanced_lines', 'ledger_check_has_lines', 'ledger_check_release', 'ledger_check_reversal_limit', 'ledger_hold_state_follows']);
       // Working again: an unbalanced raw entry is still refused.

@@ -15,11 +15,8 @@ import { LEDGER_APPEND_IF_PENDING_810 } from './1763900000810-ledger-append-if-p
  * - The state of a skipped entry's hold comes from the one-resolution unique index, then the
  *   pending row, by key.
  */
-export class LedgerAppendIndexLookups1763900000811 implements MigrationInterface {
-  name = 'LedgerAppendIndexLookups1763900000811';
-
-  async up(db: QueryRunner): Promise<void> {
-    await db.query(`
+/** The function as this migration defines it (1763900000813 changes one clause of it). */
+export const LEDGER_APPEND_INDEX_LOOKUPS_811 = `
       CREATE OR REPLACE FUNCTION ledger_append(
         tx_ids text[], tx_kinds text[], tx_metadata jsonb[], tx_reverses text[], tx_pending_ids text[], tx_if_pending boolean[],
         line_tx_ids text[], line_indexes int[], line_accounts text[], line_currencies text[], line_amounts bigint[],
@@ -122,7 +119,13 @@ export class LedgerAppendIndexLookups1763900000811 implements MigrationInterface
                           'none')
             FROM unnest(tx_ids, tx_pending_ids, tx_if_pending) AS i(id, pending_id, if_pending)
            WHERE i.if_pending AND NOT i.id = ANY (new_ids) AND NOT i.id = ANY (existing);
-      END $$`);
+      END $$`;
+
+export class LedgerAppendIndexLookups1763900000811 implements MigrationInterface {
+  name = 'LedgerAppendIndexLookups1763900000811';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(LEDGER_APPEND_INDEX_LOOKUPS_811);
   }
 
   async down(db: QueryRunner): Promise<void> {

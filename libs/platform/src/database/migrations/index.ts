@@ -14,6 +14,7 @@ import { LedgerAppendBatch1763900000800 } from './1763900000800-ledger-append-ba
 import { LedgerAppendIfPending1763900000810 } from './1763900000810-ledger-append-if-pending';
 import { LedgerAppendIndexLookups1763900000811 } from './1763900000811-ledger-append-index-lookups';
 import { LedgerBalancePerStatement1763900000812 } from './1763900000812-ledger-balance-per-statement';
+import { LedgerAppendAccountsRace1763900000813 } from './1763900000813-ledger-append-accounts-race';
 import { LedgerTipRequests1763900000850 } from './1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from './1763900000851-ledger-reversal-limits';
 
@@ -24,5 +25,5 @@ export const allMigrations = [
   Governance1763900000500, Payouts1763900000501, Dividends1763900000502,
   LogHeadRoot1763900000600, ProposalSimulations1763900000700, PayoutAccounts1763900000710, LedgerAppendBatch1763900000800,
   LedgerAppendIfPending1763900000810, LedgerAppendIndexLookups1763900000811, LedgerBalancePerStatement1763900000812,
-  LedgerTipRequests1763900000850, LedgerReversalLimits1763900000851,
+  LedgerTipRequests1763900000850, LedgerReversalLimits1763900000851, LedgerAppendAccountsRace1763900000813,
 ] as const;
