@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError } from '@coop/platform';
@@ -11,7 +11,9 @@ import { PresenceStore } from '../presence/presence.store';
 import { PRESENCE_TTL_SECONDS } from '../presence/presence.constants';
 import { RealtimeNotifier } from '../realtime/realtime.notifier';
 import { TripsRepository } from '../trips/trips.repository';
-import { defaultSeats, goOnlineSchema, locationFixSchema } from './driver-events.schemas';
+import { defaultSeats, goOnlineSchema } from './driver-events.schemas';
+import { LocationFix } from './location-fix';
+import { SessionTouches } from './session-touches';
 
 /** A fix stamped further ahead than this is refused: the phone's clock is wrong. */
 const MAX_CLOCK_AHEAD_MS = 30_000;
@@ -20,7 +22,10 @@ const SESSION_TOUCH_MS = 60_000;
 
 /** A driver's presence: online with a vehicle, location fixes, offline, and resuming after a reconnect. */
 @Injectable()
-export class DriverSessionService {
+export class DriverSessionService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('drivers');
+  private readonly touches: SessionTouches;
+
   constructor(
     private readonly db: DataSource,
     private readonly members: MembersRepository,
@@ -30,7 +35,18 @@ export class DriverSessionService {
     private readonly notifier: RealtimeNotifier,
     private readonly activity: DriverActivityRepository,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.touches = new SessionTouches(
+      (batch) => this.activity.touchSessions(batch.map((t) => ({ sessionId: t.sessionId, at: new Date(t.atMs) }))),
+      (t) => this.presence.markSessionTouched(t.driverId, t.atMs),
+      (error) => this.logger.warn({ msg: 'session touches failed (the next fixes ask again)', error: error.message }),
+    );
+  }
+
+  /** Sightings still queued are stored before the process goes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.touches.flush();
+  }
 
   async goOnline(driverId: string, input: z.infer<typeof goOnlineSchema>) {
     const member = await this.members.findById(driverId);
@@ -65,23 +81,23 @@ export class DriverSessionService {
     return { availability };
   }
 
-  async fix(driverId: string, input: z.infer<typeof locationFixSchema>) {
+  /**
+   * A location fix: stored in presence (the one round trip, batched with the other fixes of
+   * the same turn), the session's sighting queued when due, the fix forwarded to the rider of
+   * the trip being driven.
+   */
+  async fix(driverId: string, input: LocationFix): Promise<void> {
     const now = this.clock.nowMs();
     const at = Date.parse(input.at);
     if (at > now + MAX_CLOCK_AHEAD_MS) {
       throw new DomainError('VALIDATION_FAILED', 'the fix is stamped in the future', [{ path: 'at', message: 'ahead of the server clock' }]);
     }
-    const state = await this.presence.patch(
-      driverId,
-      { lat: input.lat, lng: input.lng, headingDeg: input.heading ?? null, fixAtMs: Math.min(at, now) },
-      PRESENCE_TTL_SECONDS,
-    );
+    const state = await this.presence.fix(driverId, { lat: input.lat, lng: input.lng, headingDeg: input.heading ?? null, fixAtMs: Math.min(at, now) }, PRESENCE_TTL_SECONDS);
     if (!state) throw new DomainError('DRIVER_NOT_ONLINE');
-    if (state.sessionId && now - Number(state.sessionTouchedMs ?? 0) >= SESSION_TOUCH_MS) await this.touchSession(driverId, state.sessionId, now);
+    if (state.sessionId && now - state.sessionTouchedMs >= SESSION_TOUCH_MS) this.touches.add({ driverId, sessionId: state.sessionId, atMs: now });
     if (state.activeTripId && state.activeRiderId) {
       this.notifier.toRider(state.activeRiderId, 'driver:location', { tripId: state.activeTripId, lat: input.lat, lng: input.lng });
     }
-    return {};
   }
 
   async goOffline(driverId: string) {

@@ -26,6 +26,16 @@ export class DriverActivityRepository {
     await this.db.query(`UPDATE driver_online_sessions SET last_seen_at = greatest(last_seen_at, $2) WHERE id = $1`, [sessionId, at]);
   }
 
+  /** touchSession for many sessions in one statement (the fix path batches them). */
+  async touchSessions(touches: ReadonlyArray<{ sessionId: string; at: Date }>): Promise<void> {
+    if (!touches.length) return;
+    await this.db.query(
+      `UPDATE driver_online_sessions s SET last_seen_at = greatest(s.last_seen_at, t.at)
+         FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, at) WHERE s.id = t.id`,
+      [touches.map((t) => t.sessionId), touches.map((t) => t.at)],
+    );
+  }
+
   /**
    * Online seconds and earnings since the period start, per driver. Earnings are completed
    * trips' final fares: the driver's share is the fare less a commission rate that is the

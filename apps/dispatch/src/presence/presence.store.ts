@@ -20,30 +20,78 @@ local state = cjson.encode(redis.call('HGETALL', KEYS[1]))
 redis.call('PUBLISH', ARGV[1], state)
 return state`;
 
+// A location fix, the write that comes thousands of times a second: the position and the
+// expiry only, and a reply of only what the caller uses (its session and trip, four values
+// instead of the whole hash as JSON). The change is published as a short text line
+// (`fix <driverId> <lat> <lng> <fixAtMs>`); a driver's first fix publishes the whole state
+// instead, since that is when the supply views first take them in (parsePresenceMessage).
+// ARGV: channel, driverId, ttlSeconds, lat, lng, headingDeg, fixAtMs. Nil when the driver is offline.
+const fixScript = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local first = redis.call('HEXISTS', KEYS[1], 'lat') == 0
+redis.call('HSET', KEYS[1], 'lat', ARGV[4], 'lng', ARGV[5], 'headingDeg', ARGV[6], 'fixAtMs', ARGV[7])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[2])
+if first then
+  redis.call('PUBLISH', ARGV[1], cjson.encode(redis.call('HGETALL', KEYS[1])))
+else
+  redis.call('PUBLISH', ARGV[1], 'fix ' .. ARGV[2] .. ' ' .. ARGV[4] .. ' ' .. ARGV[5] .. ' ' .. ARGV[7])
+end
+return redis.call('HMGET', KEYS[1], 'sessionId', 'sessionTouchedMs', 'activeTripId', 'activeRiderId')`;
+
+// Records that the session's last sighting was stored; nothing to publish (no view reads it).
+// ARGV: sessionTouchedMs.
+const sessionTouchedScript = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'sessionTouchedMs', ARGV[1])
+return 1`;
+
 const removeScript = `
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[2])
 redis.call('PUBLISH', ARGV[1], cjson.encode({'driverId', ARGV[2], 'removed', '1'}))
 return 1`;
 
+const script = (lua: string) => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
 const scripts = {
-  write: { lua: upsertScript, sha: createHash('sha1').update(upsertScript).digest('hex') },
-  remove: { lua: removeScript, sha: createHash('sha1').update(removeScript).digest('hex') },
+  write: script(upsertScript),
+  fix: script(fixScript),
+  sessionTouched: script(sessionTouchedScript),
+  remove: script(removeScript),
 };
 
 /** One queued write: its arguments and the caller's promise. */
 interface PendingWrite {
   command: keyof typeof scripts;
   args: Array<string | number>;
-  resolve(result: string | number): void;
+  resolve(result: unknown): void;
   reject(error: Error): void;
 }
 
 /** The raw fields of a driver's entry, including the trip they are on (activeTripId, activeRiderId). */
 export type PresenceFields = Record<string, string>;
 
-/** A presence change as published on the channel. */
-export type PresenceMessage = { removed: true; driverId: string } | { removed: false; presence: DriverPresence };
+/** What a fix needs back from the store: the session to keep alive and the rider to forward the fix to. */
+export interface FixReply {
+  sessionId: string | null;
+  sessionTouchedMs: number;
+  activeTripId: string | null;
+  activeRiderId: string | null;
+}
+
+/** A location fix to store. */
+export interface StoredFix {
+  lat: number;
+  lng: number;
+  headingDeg: number | null;
+  fixAtMs: number;
+}
+
+/** A presence change as published on the channel: a whole state, a removal, or a fix of a driver already seen. */
+export type PresenceMessage =
+  | { removed: true; driverId: string }
+  | { removed: false; presence: DriverPresence }
+  | { fix: true; driverId: string; lat: number; lng: number; fixAtMs: number };
 
 /**
  * Driver presence in Redis: the truth every dispatch process shares. One hash per online
@@ -78,6 +126,27 @@ export class PresenceStore {
     return this.write(driverId, fields, ttlSeconds, false);
   }
 
+  /**
+   * Stores a location fix of an online driver (position and expiry, nothing else);
+   * undefined (and nothing written) when the driver is offline.
+   */
+  async fix(driverId: string, fix: StoredFix, ttlSeconds: number): Promise<FixReply | undefined> {
+    const reply = (await this.enqueue('fix', [this.key(driverId), this.onlineKey(), this.channel, driverId, ttlSeconds,
+      String(fix.lat), String(fix.lng), fix.headingDeg === null ? '' : String(fix.headingDeg), String(fix.fixAtMs)])) as Array<string | null> | null;
+    if (!reply) return undefined;
+    return {
+      sessionId: reply[0] || null,
+      sessionTouchedMs: reply[1] ? Number(reply[1]) : 0,
+      activeTripId: reply[2] || null,
+      activeRiderId: reply[3] || null,
+    };
+  }
+
+  /** Notes that a session's last sighting is stored (so fixes stop asking for it); a no-op once the driver is offline. */
+  async markSessionTouched(driverId: string, touchedMs: number): Promise<void> {
+    await this.enqueue('sessionTouched', [this.key(driverId), touchedMs]);
+  }
+
   private async write(
     driverId: string,
     fields: Partial<DriverPresence>,
@@ -98,7 +167,7 @@ export class PresenceStore {
    * instead of per fix. A pipeline keeps their order, so a driver's writes land as issued.
    * (Reads are not queued: a caller reads after awaiting its write, which has landed by then.)
    */
-  private enqueue(command: keyof typeof scripts, args: Array<string | number>): Promise<string | number> {
+  private enqueue(command: keyof typeof scripts, args: Array<string | number>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.queue.push({ command, args, resolve, reject }) === 1) setImmediate(() => this.flush());
     });
@@ -109,8 +178,17 @@ export class PresenceStore {
     this.queue = [];
     // EVALSHA (not the script's text with every write); a Redis that lost its scripts (restart,
     // SCRIPT FLUSH) answers NOSCRIPT, and those writes go again with the text, in order.
+    if (batch.length === 1) {
+      // The usual case below a few thousand fixes a second; a pipeline object costs more than the command.
+      const w = batch[0];
+      this.redis.evalsha(scripts[w.command].sha, keyCount[w.command], ...w.args).then(w.resolve, (error: Error) => {
+        if (!error.message.startsWith('NOSCRIPT')) return w.reject(error);
+        this.redis.eval(scripts[w.command].lua, keyCount[w.command], ...w.args).then(w.resolve, w.reject);
+      });
+      return;
+    }
     const pipeline = this.redis.pipeline();
-    for (const w of batch) pipeline.evalsha(scripts[w.command].sha, 2, ...w.args);
+    for (const w of batch) pipeline.evalsha(scripts[w.command].sha, keyCount[w.command], ...w.args);
     pipeline.exec().then(
       async (results) => {
         for (let i = 0; i < batch.length; i++) {
@@ -118,13 +196,13 @@ export class PresenceStore {
           let [error, result] = results?.[i] ?? [new Error('presence write: no reply'), undefined];
           if (error?.message.startsWith('NOSCRIPT')) {
             try {
-              [error, result] = [null, await this.redis.eval(scripts[w.command].lua, 2, ...w.args)];
+              [error, result] = [null, await this.redis.eval(scripts[w.command].lua, keyCount[w.command], ...w.args)];
             } catch (e) {
               error = e as Error;
             }
           }
           if (error) w.reject(error);
-          else w.resolve(result as string | number);
+          else w.resolve(result);
         }
       },
       (error: Error) => batch.forEach((w) => w.reject(error)),
@@ -187,8 +265,18 @@ export class PresenceStore {
   }
 }
 
-/** Decodes a published change (cjson of HGETALL: a flat [field, value, ...] array). */
+/** How many of a script's arguments are keys. */
+const keyCount: Record<keyof typeof scripts, number> = { write: 2, fix: 2, sessionTouched: 1, remove: 2 };
+
+/**
+ * Decodes a published change: a fix line (`fix <driverId> <lat> <lng> <fixAtMs>`), or cjson
+ * of HGETALL (a flat [field, value, ...] array) or of a removal.
+ */
 export function parsePresenceMessage(message: string): PresenceMessage | undefined {
+  if (message.startsWith('fix ')) {
+    const [, driverId, lat, lng, fixAtMs] = message.split(' ');
+    return { fix: true, driverId, lat: Number(lat), lng: Number(lng), fixAtMs: Number(fixAtMs) };
+  }
   const flat = JSON.parse(message) as string[] | Record<string, string>;
   const hash = Array.isArray(flat) ? toHash(flat) : flat;
   if (hash.removed === '1') return { removed: true, driverId: hash.driverId };

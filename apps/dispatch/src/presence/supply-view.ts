@@ -17,6 +17,10 @@ export class SupplyView implements OnModuleInit, OnApplicationShutdown {
   private index!: SupplyIndex;
   private subscriber?: Redis;
   private earningsChanges = 0;
+  /** Drivers changed while a load is running (their message is newer than the snapshot). */
+  private touched?: Set<string>;
+  /** Drivers being read after a fix of theirs arrived before their whole state. */
+  private readonly fetching = new Map<string, object>();
 
   constructor(
     private readonly store: PresenceStore,
@@ -27,20 +31,71 @@ export class SupplyView implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     await this.policy.ready();
     this.index = new SupplyIndex(this.policy.inForce().document.matching);
-    const touched = new Set<string>();
     this.subscriber = this.connections.create();
-    this.subscriber.on('message', (_channel: string, message: string) => {
-      const change = parsePresenceMessage(message);
-      if (!change) return;
-      touched.add(change.removed ? change.driverId : change.presence.driverId);
-      if (change.removed) this.index.remove(change.driverId);
-      else this.apply(change.presence);
-    });
+    this.subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
     await this.subscriber.subscribe(this.store.channel);
-    // Changes that arrived while loading are newer than the snapshot: keep them.
-    for (const presence of await this.store.all()) if (!touched.has(presence.driverId)) this.apply(presence);
-    touched.clear();
+    await this.load();
     this.logger.log({ msg: 'supply view loaded', drivers: this.index.size });
+    // Messages published while the subscriber was reconnecting are lost: reload then.
+    this.subscriber.on('ready', () => void this.load().catch((error: Error) => this.logger.warn({ msg: 'supply view reload failed', error: error.message })));
+  }
+
+  /** Fills the view from Redis; changes that arrive while loading are newer than the snapshot, and win. */
+  private async load(): Promise<void> {
+    const touched = new Set<string>();
+    this.touched = touched;
+    try {
+      const all = await this.store.all();
+      const present = new Set(all.map((p) => p.driverId));
+      for (const presence of all) if (!touched.has(presence.driverId)) this.apply(presence);
+      for (const d of this.index.all()) if (!present.has(d.driverId) && !touched.has(d.driverId)) this.index.remove(d.driverId);
+    } finally {
+      if (this.touched === touched) this.touched = undefined;
+    }
+  }
+
+  private onMessage(message: string): void {
+    const change = parsePresenceMessage(message);
+    if (!change) return;
+    if ('fix' in change) {
+      this.touched?.add(change.driverId);
+      // Most messages: a fix of a driver the view holds. One it does not hold (its whole
+      // state was published while this subscriber was away) is read from Redis.
+      if (!this.applyFix(change.driverId, change.lat, change.lng, change.fixAtMs)) this.fetch(change.driverId);
+      return;
+    }
+    const driverId = change.removed ? change.driverId : change.presence.driverId;
+    this.touched?.add(driverId);
+    this.fetching.delete(driverId);
+    if (change.removed) this.index.remove(driverId);
+    else this.apply(change.presence);
+  }
+
+  /** Moves a driver the view holds; false when it does not hold them. */
+  private applyFix(driverId: string, lat: number, lng: number, fixAtMs: number): boolean {
+    if (!Number.isFinite(lat) || !Number.isFinite(fixAtMs)) return true; // nothing usable in it
+    if (this.index.applyFix(driverId, { lat, lng }, fixAtMs)) return true;
+    // The index keeps the newest fix; Redis keeps the last one written. Follow Redis, as a
+    // whole-state message would have.
+    const d = this.index.get(driverId);
+    if (!d) return false;
+    this.index.upsert({ ...d, position: { lat, lng }, fixAtMs });
+    return true;
+  }
+
+  /** Reads one driver's whole state; dropped if a whole state or a removal of them arrives meanwhile. */
+  private fetch(driverId: string): void {
+    if (this.fetching.has(driverId)) return;
+    const token = {};
+    this.fetching.set(driverId, token);
+    this.store.get(driverId).then(
+      (presence) => {
+        if (this.fetching.get(driverId) !== token) return;
+        this.fetching.delete(driverId);
+        if (presence) this.apply(presence);
+      },
+      () => this.fetching.delete(driverId),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
