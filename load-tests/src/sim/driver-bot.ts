@@ -1,6 +1,6 @@
 import { ApiClient } from './api-client';
 import { Money, Offer, TripView } from './contract';
-import { Point, along, distanceMetres, randomPointWithin, rounded } from './geo';
+import { Point, along, distanceMetres, randomPointWithin, round6, rounded } from './geo';
 import { fixClock } from './fix-clock';
 import { Prng } from './prng';
 import { AckError, SocketLink } from './socket-link';
@@ -82,7 +82,8 @@ export class DriverBot {
     this.speedMps = ((o.speedKmh ?? 30) * 1000) / 3600;
     const start = randomPointWithin(o.rng, o.home, o.roamRadiusM);
     this.leg = { from: start, to: start, startMs: Date.now(), durationMs: 0 };
-    this.link = new SocketLink(o.url, '/drivers', o.token, { reconnect: o.reconnect });
+    // The lean client: thousands of bots each send a fix every few seconds (lean-socket.ts).
+    this.link = new SocketLink(o.url, '/drivers', o.token, { reconnect: o.reconnect, lean: true });
   }
 
   get name(): string {
@@ -151,8 +152,9 @@ export class DriverBot {
     const interval = this.o.fixIntervalMs ?? 4_000;
     this.stopFixes = fixClock(interval).add(this.o.fixPhaseMs ?? this.o.rng.between(0, interval), (due) => {
       if (this.stopped || !this.link.connected) return;
+      const p = this.position();
       this.link
-        .call('driver:location', { ...rounded(this.position()), at: new Date().toISOString() })
+        .call('driver:location', { lat: round6(p.lat), lng: round6(p.lng), at: new Date().toISOString() })
         .then(() => this.emit({ type: 'fix', intendedAtMs: due, ackAtMs: Date.now() }))
         .catch((e) => this.fail('driver:location', e));
     });

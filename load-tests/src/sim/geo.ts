@@ -38,5 +38,8 @@ export function randomPointWithin(rng: Prng, centre: Point, radiusM: number): Po
 
 /** Six decimals (about 11 cm) is what a phone reports; keeps payloads short. */
 export function rounded(p: Point): Point {
-  return { lat: Math.round(p.lat * 1e6) / 1e6, lng: Math.round(p.lng * 1e6) / 1e6 };
+  return { lat: round6(p.lat), lng: round6(p.lng) };
 }
+
+/** One coordinate to six decimals. */
+export const round6 = (degrees: number) => Math.round(degrees * 1e6) / 1e6;

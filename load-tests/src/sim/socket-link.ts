@@ -1,4 +1,6 @@
-import { io, Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
+import { AckDeadlines, PendingAck, ackDeadlines } from './ack-deadlines';
+import { LeanSocket, LinkSocket } from './lean-socket';
 
 /** A socket event the server refused (`{ ok: false, error }`), or one that got no ack in time. */
 export class AckError extends Error {
@@ -22,6 +24,8 @@ export interface LinkOptions {
   reconnectForMs?: number;
   /** How long one connection attempt may take (a loaded server answers handshakes late). */
   connectTimeoutMs?: number;
+  /** Use LeanSocket (a minimal client, much cheaper per message) instead of socket.io-client. */
+  lean?: boolean;
 }
 
 /**
@@ -31,7 +35,7 @@ export interface LinkOptions {
  * to the new socket.
  */
 export class SocketLink {
-  private current: Socket;
+  private current: LinkSocket;
   private urlIndex = 0;
   private closed = false;
   private reconnecting?: Promise<boolean>;
@@ -40,6 +44,9 @@ export class SocketLink {
   private readonly listeners: Array<[string, (payload: any) => void]> = [];
   private readonly dropListeners: Array<(reason: string) => void> = [];
   private readonly reconnectListeners: Array<(url: string) => void> = [];
+  /** Calls waiting for their ack on the current socket: failed at once when it drops. */
+  private readonly waiting = new Set<PendingAck>();
+  private readonly deadlines: AckDeadlines;
 
   constructor(
     baseUrls: string | readonly string[],
@@ -50,11 +57,12 @@ export class SocketLink {
     this.urls = typeof baseUrls === 'string' ? [baseUrls] : baseUrls;
     if (this.urls.length === 0) throw new Error('SocketLink needs at least one URL');
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.deadlines = ackDeadlines(this.ackTimeoutMs);
     this.current = this.open(this.urls[0]);
   }
 
   /** The socket in use now (a new one after each reconnection). */
-  get socket(): Socket {
+  get socket(): LinkSocket {
     return this.current;
   }
 
@@ -102,16 +110,28 @@ export class SocketLink {
     }
     const socket = this.current;
     if (!socket.connected) throw new AckError('DISCONNECTED', `${event}: not connected`);
-    let ack: any;
-    try {
-      ack = await socket.timeout(this.ackTimeoutMs).emitWithAck(event, payload);
-    } catch (error) {
-      // socket.io-client rejects pending acks at once when the socket disconnects.
-      if (!socket.connected) throw new AckError('DISCONNECTED', `${event}: ${(error as Error).message}`);
-      throw new AckError('ACK_TIMEOUT', `${event}: no ack within ${this.ackTimeoutMs} ms`);
-    }
-    if (ack?.ok === true) return ack as T;
-    throw new AckError(ack?.error?.code ?? 'BAD_ACK', `${event}: ${ack?.error?.message ?? JSON.stringify(ack)}`);
+    // A plain ack callback, with the timeout kept by the process's one deadline sweep: socket.io's
+    // own timeout() arms a timer per call, which at thousands of fixes a second is most of a call's cost.
+    return new Promise<T>((resolve, reject) => {
+      const pending: PendingAck = {
+        settled: false,
+        deadlineMs: Date.now() + this.ackTimeoutMs,
+        fail: (code) => {
+          pending.settled = true;
+          this.waiting.delete(pending);
+          reject(new AckError(code, code === 'ACK_TIMEOUT' ? `${event}: no ack within ${this.ackTimeoutMs} ms` : `${event}: disconnected before the ack`));
+        },
+      };
+      socket.emit(event, payload, (ack: any) => {
+        if (pending.settled) return; // answered after its timeout
+        pending.settled = true;
+        this.waiting.delete(pending);
+        if (ack?.ok === true) resolve(ack as T);
+        else reject(new AckError(ack?.error?.code ?? 'BAD_ACK', `${event}: ${ack?.error?.message ?? JSON.stringify(ack)}`));
+      });
+      this.waiting.add(pending);
+      this.deadlines.add(pending);
+    });
   }
 
   close(): void {
@@ -119,7 +139,8 @@ export class SocketLink {
     this.current.disconnect();
   }
 
-  private open(url: string): Socket {
+  private open(url: string): LinkSocket {
+    if (this.options.lean) return new LeanSocket(url, this.namespace, { token: this.token });
     return io(url + this.namespace, {
       auth: { token: this.token },
       transports: ['websocket'],
@@ -130,7 +151,7 @@ export class SocketLink {
   }
 
   /** Connects one socket; resolves once connected, rejects on refusal or after the connect timeout. */
-  private attempt(socket: Socket): Promise<void> {
+  private attempt(socket: LinkSocket): Promise<void> {
     const timeoutMs = this.options.connectTimeoutMs ?? 20_000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => done(new Error(`connect timeout after ${timeoutMs} ms`)), timeoutMs);
@@ -149,10 +170,12 @@ export class SocketLink {
   }
 
   /** Makes a connected socket the link's, and watches it for a drop. */
-  private adopt(socket: Socket, urlIndex: number): void {
+  private adopt(socket: LinkSocket, urlIndex: number): void {
     this.current = socket;
     this.urlIndex = urlIndex;
     socket.once('disconnect', (reason) => {
+      // The server may or may not have acted on the calls in flight: they fail as DISCONNECTED.
+      for (const pending of [...this.waiting]) pending.fail('DISCONNECTED');
       if (this.closed || reason === 'io client disconnect') return;
       for (const l of this.dropListeners) l(reason);
       if (this.options.reconnect) this.reconnecting = this.reconnect().finally(() => (this.reconnecting = undefined));
