@@ -117,6 +117,7 @@ describe('the journal in PostgreSQL', () => {
 
     it('UPDATE, DELETE and TRUNCATE on entries, postings and accounts', async () => {
       await ledger.postings.post(tip('tip-frozen'));
+      await ledger.postings.post(hold({ id: 'hold-frozen', tripId: 'trip-frozen', riderId: 'rider-frozen', amount: cad(900) }));
       const attempts = [
         `UPDATE ledger_postings SET amount = amount + 1 WHERE transaction_id = 'tip-frozen'`,
         `DELETE FROM ledger_postings WHERE transaction_id = 'tip-frozen'`,
@@ -124,7 +125,9 @@ describe('the journal in PostgreSQL', () => {
         `DELETE FROM ledger_transactions WHERE id = 'tip-frozen'`,
         `UPDATE ledger_accounts SET currency = 'USD' WHERE id = 'driver:driver-1:tips-payable'`,
         `DELETE FROM ledger_accounts WHERE id = 'driver:driver-1:tips-payable'`,
-        `TRUNCATE ledger_postings, ledger_transactions, ledger_accounts, ledger_hold_states`,
+        `TRUNCATE ledger_postings, ledger_transactions, ledger_accounts`,
+        // The hold states are a view of the journal (migration 1763900000860): a delete through it reaches the entries.
+        `DELETE FROM ledger_hold_states WHERE hold_id = 'hold-frozen'`,
       ];
       for (const statement of attempts) {
         await expect(sql.query(statement)).rejects.toMatchObject({ message: expect.stringMatching(/append-only: (UPDATE|DELETE|TRUNCATE) refused/) });
@@ -230,6 +233,15 @@ describe('the journal in PostgreSQL', () => {
       expect(rider).toMatchObject({ posted: -2100n, pending: 0n });
       const states = await sql.query(`SELECT state FROM ledger_hold_states WHERE hold_id = 'hold-1' ORDER BY at, state`);
       expect(states.rows.map((r) => r.state).sort()).toEqual(['pending', 'posted']);
+    });
+
+    it('a resolution of an entry that is not a hold is refused by the database', async () => {
+      await ledger.postings.post(tip('tip-not-a-hold'));
+      // Straight to the journal, past the code's own checks: the database refuses it at commit.
+      const resolution: JournalTransaction = { ...tip('tip-not-a-hold:void'), kind: 'payment.void', pendingId: 'tip-not-a-hold' };
+      expect(await codeOf(ledger.journal.append(resolution))).toBe('LEDGER.INVALID_PENDING');
+      expect(await ledger.journal.find('tip-not-a-hold:void')).toBeUndefined();
+      expect(await ledger.journal.holdState('tip-not-a-hold')).toBeUndefined();
     });
 
     it('a voided hold releases the pending layer and posts nothing', async () => {

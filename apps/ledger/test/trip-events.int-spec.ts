@@ -334,9 +334,8 @@ describe('the trip events worker', () => {
       const id = `trip:${randomUUID()}:hold`;
       await ledger.db.transaction(async (m) => {
         await m.query(`INSERT INTO ledger_accounts (id, currency, kind, member_id) VALUES ('payments:clearing', 'CAD', 'payment-clearing', NULL), ('rider:r-old:receivable', 'CAD', 'rider-receivable', 'r-old') ON CONFLICT DO NOTHING`);
-        await m.query(`INSERT INTO ledger_transactions (id, kind, metadata) VALUES ($1, 'payment.hold', $2)`, [id, { tripId: id.split(':')[1] }]);
+        await m.query(`INSERT INTO ledger_transactions (id, kind, metadata, posted_at) VALUES ($1, 'payment.hold', $2, now() - interval '3 hours')`, [id, { tripId: id.split(':')[1] }]);
         await m.query(`INSERT INTO ledger_postings VALUES ($1, 0, 'payments:clearing', 'CAD', 900, true), ($1, 1, 'rider:r-old:receivable', 'CAD', -900, true)`, [id]);
-        await m.query(`INSERT INTO ledger_hold_states (hold_id, state, transaction_id, at) VALUES ($1, 'pending', $1, now() - interval '3 hours')`, [id]);
       });
       expect(await ledger.expiry.run(0)).toBe(0);
       expect(await ledger.journal.holdState(id)).toBe('pending');

@@ -92,9 +92,16 @@ function selectTransactions(extra = ''): string {
 
 const SELECT_TRANSACTION = selectTransactions();
 
-/** Holds with their state: a resolution row wins over the pending one. */
+/**
+ * A hold's state from the journal (migration 1763900000860): its one resolution, found by the
+ * unique index on pending_id, says posted or voided; without one the hold is pending.
+ */
+const resolutionOf = (holdId: string) =>
+  `(SELECT CASE r.kind WHEN 'payment.capture' THEN 'posted' ELSE 'voided' END FROM ledger_transactions r WHERE r.pending_id = ${holdId})`;
+
+/** Holds with their state. */
 const READ_HOLDS = `${selectTransactions(
-  `(SELECT s.state FROM ledger_hold_states s WHERE s.hold_id = t.id ORDER BY (s.state = 'pending') LIMIT 1) AS hold_state,`,
+  `coalesce(${resolutionOf('t.id')}, 'pending') AS hold_state,`,
 )} WHERE t.id = ANY($1::text[]) AND t.kind = 'payment.hold' GROUP BY t.id`;
 
 function toStored(row: TransactionRow): StoredTransaction {
@@ -130,9 +137,9 @@ function toBalance(row: BalanceRow): AccountTotals {
 }
 
 /**
- * The append: ledger_append (migrations 1763900000800 and 1763900000810) takes any number of
- * entries as parallel arrays, one per column, and writes the new ones with their accounts,
- * postings and hold states in one statement, so one round trip and one commit. It refuses
+ * The append: ledger_append (migrations 1763900000800, 1763900000810 and 1763900000860) takes
+ * any number of entries as parallel arrays, one per column, and writes the new ones with their
+ * accounts and postings in one statement, so one round trip and one commit. It refuses
  * the whole call (constraint ledger_transactions_idempotent) when an existing id holds other
  * content. An entry flagged if-pending is a hold's resolution built without reading the
  * hold: appended only while the hold is pending, else answered with the hold's state.
@@ -371,7 +378,7 @@ export class LedgerRepository {
   /** The state of a two-phase hold: pending, posted or voided (undefined when no such hold). */
   async holdState(holdId: string): Promise<HoldState | undefined> {
     const rows: Array<{ state: HoldState }> = await this.db.query(
-      `SELECT state FROM ledger_hold_states WHERE hold_id = $1 ORDER BY (state = 'pending') LIMIT 1`,
+      `SELECT coalesce(${resolutionOf('h.id')}, 'pending') AS state FROM ledger_transactions h WHERE h.id = $1 AND h.kind = 'payment.hold'`,
       [holdId],
     );
     return rows[0]?.state;
@@ -405,10 +412,10 @@ export class LedgerRepository {
     const rows: TransactionRow[] = await this.db.query(
       `${SELECT_TRANSACTION}
         WHERE t.id IN (
-          SELECT h.hold_id FROM ledger_hold_states h
-           WHERE h.state = 'pending' AND h.at < $1 AND h.at >= coalesce($3::timestamptz, '-infinity')
-             AND NOT EXISTS (SELECT 1 FROM ledger_hold_states r WHERE r.hold_id = h.hold_id AND r.state <> 'pending')
-           ORDER BY h.at LIMIT $2)
+          SELECT h.id FROM ledger_transactions h
+           WHERE h.kind = 'payment.hold' AND h.posted_at < $1 AND h.posted_at >= coalesce($3::timestamptz, '-infinity')
+             AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.pending_id = h.id)
+           ORDER BY h.posted_at LIMIT $2)
         GROUP BY t.id ORDER BY t.seq`,
       [cutoff, limit, from ?? null],
     );
@@ -491,7 +498,6 @@ function translate(error: unknown, unit: readonly JournalTransaction[]): unknown
         release: 'mismatch',
       });
     case 'ledger_transactions_one_resolution':
-    case 'ledger_hold_states_one_resolution':
       return new MoneyError('LEDGER.INVALID_PENDING', `hold ${resolution?.pendingId} is already resolved`, { id: resolution?.id ?? ids });
     case 'ledger_transactions_reverses_fkey':
     case 'ledger_transactions_pending_id_fkey':

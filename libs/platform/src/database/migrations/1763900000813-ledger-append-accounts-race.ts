@@ -4,6 +4,9 @@ import { LEDGER_APPEND_INDEX_LOOKUPS_811 } from './1763900000811-ledger-append-i
 const ACCOUNTS_BY_ID = 'ORDER BY l.account\n          ON CONFLICT (id) DO NOTHING;';
 const ACCOUNTS_ANY = 'ORDER BY l.account\n          ON CONFLICT DO NOTHING;';
 
+/** The function as this migration defines it (1763900000860 restores it on down). */
+export const LEDGER_APPEND_813 = LEDGER_APPEND_INDEX_LOOKUPS_811.replace(ACCOUNTS_BY_ID, ACCOUNTS_ANY);
+
 /**
  * `ledger_append` creating a new account from two transactions at once: with `ON CONFLICT (id)`
  * only the primary key arbitrates, and the second unique index, (id, currency), which postings
@@ -17,7 +20,7 @@ export class LedgerAppendAccountsRace1763900000813 implements MigrationInterface
 
   async up(db: QueryRunner): Promise<void> {
     if (!LEDGER_APPEND_INDEX_LOOKUPS_811.includes(ACCOUNTS_BY_ID)) throw new Error('1763900000813: the accounts insert of 811 is not where it was');
-    await db.query(LEDGER_APPEND_INDEX_LOOKUPS_811.replace(ACCOUNTS_BY_ID, ACCOUNTS_ANY));
+    await db.query(LEDGER_APPEND_813);
   }
 
   async down(db: QueryRunner): Promise<void> {
