@@ -1,3 +1,5 @@
+import { preparedStatement } from '../trips/prepared-statement';
+import { TRIP_ROW_COLUMNS, tripColumnsOf } from '../trips/trip-request';
 import type { TripRow } from '../trips/trips.repository';
 
 /**
@@ -15,21 +17,24 @@ WITH offer AS (
   INSERT INTO offers (trip_id, driver_id, attempt, state, decision_index, expires_at)
   VALUES ($1, $2, $3, 'pending', $4, now() + make_interval(secs => $5))
   ON CONFLICT (driver_id) WHERE state = 'pending' DO NOTHING
-  RETURNING *
+  RETURNING id, trip_id, driver_id, attempt, state, decision_index, created_at, expires_at
 ), trip AS (
   UPDATE trips SET status = $8, updated_at = now(), offer_count = offer_count + 1
    WHERE id = $1 AND status = ANY($7) AND EXISTS (SELECT 1 FROM offer)
-  RETURNING *
+  RETURNING ${TRIP_ROW_COLUMNS.join(', ')}
 ), history AS (
   INSERT INTO trip_events (trip_id, type, from_status, to_status, data)
   SELECT offer.trip_id, 'offer_made', trip_before.status, $8,
          jsonb_build_object('offerId', offer.id, 'driverId', offer.driver_id, 'decisionIndex', offer.decision_index, 'score', $6::float8)
     FROM offer JOIN trips trip_before ON trip_before.id = offer.trip_id
 )
-SELECT trip.*, offer.id AS offer_id, offer.driver_id AS offer_driver_id, offer.attempt AS offer_attempt,
+SELECT ${tripColumnsOf('trip')}, offer.id AS offer_id, offer.driver_id AS offer_driver_id, offer.attempt AS offer_attempt,
        offer.state AS offer_state, offer.decision_index AS offer_decision_index,
        offer.created_at AS offer_created_at, offer.expires_at AS offer_expires_at
   FROM offer LEFT JOIN trip ON true`;
+
+/** OFFER_WRITE_SQL as a named statement: parsed and planned once per connection. */
+export const OFFER_WRITE_STATEMENT = preparedStatement('offer_write', OFFER_WRITE_SQL);
 
 /** One row of OFFER_WRITE_SQL's answer: the offered trip's columns (null if it was not moved) and the offer's. */
 export type OfferWriteRow = { [K in keyof TripRow]: TripRow[K] | null } & {

@@ -5,7 +5,14 @@ import { Trip } from '../trips/trip.types';
 import { allowedFrom, targetOf } from '../trips/trip-state-machine';
 import { toTrip } from '../trips/trips.repository';
 import { Offer, OfferState } from './offer.types';
-import { OFFER_WRITE_SQL, OfferWriteRow, offerWriteOutcome } from './offer-write';
+import { preparedStatement, runPrepared } from '../trips/prepared-statement';
+import { OFFER_WRITE_STATEMENT, OfferWriteRow, offerWriteOutcome } from './offer-write';
+
+/** Who of $1 (driver ids) holds a pending offer or drives a trip; on every dispatch step, so named. */
+const BUSY_AMONG_STATEMENT = preparedStatement('busy_among', `
+SELECT driver_id, 'holding_offer' AS why FROM offers WHERE state = 'pending' AND driver_id = ANY($1)
+UNION ALL
+SELECT driver_id, 'on_trip' AS why FROM trips WHERE status IN ('matched', 'arrived', 'in_progress') AND driver_id = ANY($1)`);
 
 interface OfferRow {
   id: string;
@@ -46,7 +53,7 @@ export class OffersRepository {
     db: EntityManager,
     offer: { tripId: string; driverId: string; attempt: number; decisionIndex: number; timeoutSeconds: number; score: number | null },
   ): Promise<{ trip: Trip; offer: Offer } | undefined> {
-    const rows: OfferWriteRow[] = await db.query(OFFER_WRITE_SQL, [
+    const rows = await runPrepared<OfferWriteRow>(db, OFFER_WRITE_STATEMENT, [
       offer.tripId, offer.driverId, offer.attempt, offer.decisionIndex, offer.timeoutSeconds, offer.score,
       allowedFrom('offer_made'), targetOf('offer_made'),
     ]);
@@ -122,13 +129,7 @@ export class OffersRepository {
    */
   async busyAmong(db: EntityManager, driverIds: readonly string[]): Promise<Map<string, 'holding_offer' | 'on_trip'>> {
     if (driverIds.length === 0) return new Map();
-    const rows: { driver_id: string; why: 'holding_offer' | 'on_trip' }[] = await db.query(
-      `SELECT driver_id, 'holding_offer' AS why FROM offers WHERE state = 'pending' AND driver_id = ANY($1)
-       UNION ALL
-       SELECT driver_id, 'on_trip' AS why FROM trips
-        WHERE status IN ('matched', 'arrived', 'in_progress') AND driver_id = ANY($1)`,
-      [driverIds],
-    );
+    const rows = await runPrepared<{ driver_id: string; why: 'holding_offer' | 'on_trip' }>(db, BUSY_AMONG_STATEMENT, [driverIds]);
     return new Map(rows.map((r) => [r.driver_id, r.why]));
   }
 

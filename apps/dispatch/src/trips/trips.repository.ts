@@ -3,7 +3,8 @@ import { EntityManager } from 'typeorm';
 import { DomainError, returnedRows } from '@coop/platform';
 import { Trip } from './trip.types';
 import { TripEvent, TripStatus, allowedFrom, targetOf } from './trip-state-machine';
-import { TRIP_REQUEST_SQL, requestOutcome } from './trip-request';
+import { runPrepared } from './prepared-statement';
+import { RequestOutcomeRow, TRIP_REQUEST_STATEMENT, requestOutcome } from './trip-request';
 
 export interface TripRow {
   id: string;
@@ -112,7 +113,8 @@ export class TripsRepository {
    */
   async requestFromQuote(db: EntityManager, quoteId: string, riderId: string, at: Date): Promise<{ created: boolean; trip: Trip }> {
     try {
-      const { created, row } = requestOutcome(await db.query(TRIP_REQUEST_SQL, [quoteId, riderId, at.toISOString()]));
+      const rows = await runPrepared<RequestOutcomeRow>(db, TRIP_REQUEST_STATEMENT, [quoteId, riderId, at.toISOString()]);
+      const { created, row } = requestOutcome(rows);
       return { created, trip: toTrip(row) };
     } catch (error) {
       throw refusalOf(error);
