@@ -38,6 +38,7 @@ import { RidersGateway } from './riders/riders.gateway';
 import { DriverTripsService } from './trips/driver-trips.service';
 import { TripsController } from './trips/trips.controller';
 import { TripsRepository } from './trips/trips.repository';
+import { PoolWarmup } from './trips/pool-warmup';
 import { TripsService } from './trips/trips.service';
 
 /** The realtime dispatch service: members, quotes, trips, offers, the driver and rider sockets. */
@@ -53,6 +54,7 @@ import { TripsService } from './trips/trips.service';
     QuotesRepository,
     QuotesService,
     TripsRepository,
+    PoolWarmup,
     TripsService,
     DriverTripsService,
     OffersRepository,

@@ -23,6 +23,17 @@ describe('trip request from a quote', () => {
   };
   const request = (rider: { token: string }, quoteId: string) => system.http('POST', '/v1/trips', { token: rider.token, body: { quoteId } });
 
+  it('boots with the whole pool open and warmed by runs that wrote nothing (PoolWarmup)', async () => {
+    // Every connection of the app's pool (10) stays open: warmed at boot, and never closed for idling.
+    const open = await system.sql(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'coop-dispatch'`,
+    );
+    expect(open[0].n).toBeGreaterThanOrEqual(10);
+    expect(await system.sql(`SELECT 1 FROM trips`)).toHaveLength(0);
+    expect(await system.sql(`SELECT 1 FROM trip_events`)).toHaveLength(0);
+    expect(await system.sql(`SELECT 1 FROM outbox WHERE topic = 'trip.requested'`)).toHaveLength(0);
+  });
+
   it('answers the same trip (200) when the quote made one already, and writes it once', async () => {
     const rider = await system.member('rider');
     const quoteId = await quoteFor(rider);

@@ -9,7 +9,7 @@ import { preparedStatement, runPrepared } from '../trips/prepared-statement';
 import { OFFER_WRITE_STATEMENT, OfferWriteRow, offerWriteOutcome } from './offer-write';
 
 /** Who of $1 (driver ids) holds a pending offer or drives a trip; on every dispatch step, so named. */
-const BUSY_AMONG_STATEMENT = preparedStatement('busy_among', `
+export const BUSY_AMONG_STATEMENT = preparedStatement('busy_among', `
 SELECT driver_id, 'holding_offer' AS why FROM offers WHERE state = 'pending' AND driver_id = ANY($1)
 UNION ALL
 SELECT driver_id, 'on_trip' AS why FROM trips WHERE status IN ('matched', 'arrived', 'in_progress') AND driver_id = ANY($1)`);
