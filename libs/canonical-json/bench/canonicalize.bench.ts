@@ -6,12 +6,15 @@
  *
  *   node -r @swc-node/register libs/canonical-json/bench/canonicalize.bench.ts [rounds]
  *
+ * canonicalizeReference is the straightforward writer canonicalize used until 2026-12-07 (and
+ * still falls back to): the two side by side price the fast writer.
+ *
  * Optional second argument: a path to another build of canonicalize (a module exporting
  * `canonicalize`), run in the same rounds, e.g. the previous commit's file copied to /tmp.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalize } from '../src';
+import { canonicalize, canonicalizeReference } from '../src';
 
 type Serialize = (value: unknown) => string;
 
@@ -33,7 +36,8 @@ function main(): void {
   const rounds = Number(process.argv[2] ?? 3);
   const contenders: [string, Serialize][] = [
     ['JSON.stringify (no sort, no checks)', JSON.stringify],
-    ['canonicalize', canonicalize],
+    ['canonicalizeReference (the writer before)', canonicalizeReference],
+    ['canonicalize (fast writer, reference fallback)', canonicalize],
   ];
   if (process.argv[3]) {
     const other = require(process.argv[3]) as { canonicalize: Serialize };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalBytes, canonicalize, CanonicalJsonError } from '@coop/canonical-json';
+import { canonicalBytes, canonicalize as fastCanonicalize, canonicalizeReference, CanonicalJsonError } from '@coop/canonical-json';
 
 function fromBits(hex: string): number {
   const buf = Buffer.from(hex, 'hex');
@@ -16,7 +16,11 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('canonicalize (RFC 8785)', () => {
+// Every case runs against the fast writer (what callers get) and the reference it falls back to.
+describe.each([
+  ['canonicalize', fastCanonicalize],
+  ['canonicalizeReference', canonicalizeReference],
+])('%s (RFC 8785)', (_name, canonicalize) => {
   // RFC 8785 Appendix B: IEEE 754 bit patterns and their canonical serialization.
   const appendixB: Array<[string, string]> = [
     ['0000000000000000', '0'],

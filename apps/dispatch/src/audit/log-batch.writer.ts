@@ -1,5 +1,5 @@
 import { AppendResult, computeAppend, hashLeaf } from '@coop/transparency-log';
-import { LogLeaf, leafText } from './log-leaf';
+import { LogLeaf } from './log-leaf';
 import { BuiltLeaf } from './log-leaf.builder';
 import { Queryable, rightEdgeSql } from './pg-node-store';
 
@@ -16,8 +16,8 @@ export interface LogEntry {
 
 /** The entry for a built leaf: hashing happens here, before any lock is taken. */
 export function logEntry(built: BuiltLeaf, tripId?: string): LogEntry {
-  const body = leafText(built.leaf);
-  return { kind: built.leaf.kind, body, leafHash: hashLeaf(Buffer.from(body, 'utf8')), tripId: tripId ?? null, disclosure: built.disclosure };
+  const body = built.text;
+  return { kind: built.kind, body, leafHash: hashLeaf(Buffer.from(body, 'utf8')), tripId: tripId ?? null, disclosure: built.disclosure };
 }
 
 /** The tree as a writer left it: enough to compute the next append without reading storage. */

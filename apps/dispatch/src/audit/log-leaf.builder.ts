@@ -1,18 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { canonicalize } from '@coop/canonical-json';
 import type { DecisionRecord } from '@coop/matching';
 import { PolicyService } from '../policy/policy.service';
-import { DecisionLeaf, LEAF_SCHEMA, LogLeaf, PolicyActivationLeaf, sealCanonical, withPolicyRef } from './log-leaf';
-import { periodOf, pseudonym } from './privacy/pseudonym';
-import { redact } from './privacy/redaction';
+import { decisionLeafTexts } from './decision-leaf';
+import { LEAF_SCHEMA, LogLeaf, PolicyActivationLeaf, leafText, withPolicyRef } from './log-leaf';
+import { PseudonymCache, periodOf } from './privacy/pseudonym';
 import { PseudonymKeys } from './pseudonym-keys';
 
-/** A leaf ready to append, and the disclosure (salt, full record) behind its commitment, if any. */
+/** A leaf ready to append: its kind, its exact text (RFC 8785), and the disclosure (salt, full record) behind its commitment, if any. */
 export interface BuiltLeaf {
-  leaf: LogLeaf;
+  kind: LogLeaf['kind'];
+  text: string;
   disclosure?: { salt: Buffer; record: string };
 }
+
+const SALT_BYTES = 16;
+/** Salts per CSPRNG call: randomBytes(16) for each leaf cost a call into OpenSSL (~3 us) each. */
+const SALTS_PER_FILL = 256;
 
 /** The policy default when a stored policy lacks a usable privacy section (never the finest cells). */
 const FALLBACK_RESOLUTION = 7;
@@ -27,6 +31,19 @@ export class LogLeafBuilder {
     private readonly policies: PolicyService,
     private readonly keys: PseudonymKeys,
   ) {}
+
+  private readonly pseudonyms = new PseudonymCache();
+  private salts = Buffer.alloc(0);
+  private saltsUsed = 0;
+
+  /** A fresh 16-byte salt from the CSPRNG (a slice of a larger fill; every slice is used once). */
+  private nextSalt(): Buffer {
+    if (this.saltsUsed === this.salts.length) {
+      this.salts = randomFillSync(Buffer.allocUnsafeSlow(SALT_BYTES * SALTS_PER_FILL));
+      this.saltsUsed = 0;
+    }
+    return this.salts.subarray(this.saltsUsed, (this.saltsUsed += SALT_BYTES));
+  }
 
   /**
    * Both the public record and the sealed full record name the policy by version and hash only
@@ -43,26 +60,14 @@ export class LogLeafBuilder {
         : FALLBACK_RESOLUTION;
     const period = periodOf(record.nowMs, rotation);
     const key = await this.keys.keyFor(period);
-    const salt = randomBytes(16);
-    const full = canonicalize(record);
-    // One HMAC per distinct id: a record names each driver in several places.
-    const pseudonyms = new Map<string, string>();
-    const pseudonymOf = (id: string) => {
-      let p = pseudonyms.get(id);
-      if (p === undefined) pseudonyms.set(id, (p = pseudonym(key, id)));
-      return p;
-    };
-    const leaf: DecisionLeaf = {
-      schema: LEAF_SCHEMA,
-      kind: 'dispatch_decision',
-      record: redact(record, { pseudonymOf, h3Resolution }),
-      privacy: { period, rotation, h3Resolution },
-      sealed: sealCanonical(salt, full),
-    };
-    return { leaf, disclosure: { salt, record: full } };
+    const salt = this.nextSalt();
+    // One HMAC per distinct id and period key: a record names each driver in several places, and the same drivers recur.
+    const pseudonymOf = (id: string) => this.pseudonyms.of(key, id);
+    const texts = decisionLeafTexts(record, { pseudonymOf, h3Resolution }, { period, rotation, h3Resolution }, salt);
+    return { kind: 'dispatch_decision', text: texts.leafText, disclosure: { salt, record: texts.fullRecord } };
   }
 
   policyActivation(record: PolicyActivationLeaf['record']): BuiltLeaf {
-    return { leaf: { schema: LEAF_SCHEMA, kind: 'policy_activation', record } };
+    return { kind: 'policy_activation', text: leafText({ schema: LEAF_SCHEMA, kind: 'policy_activation', record }) };
   }
 }

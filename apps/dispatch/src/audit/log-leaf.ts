@@ -67,6 +67,12 @@ export interface PolicyActivationLeaf {
 
 export type LogLeaf = DecisionLeaf | PolicyActivationLeaf;
 
+/** A decision leaf's exact text, and the canonical full record its `sealed` commits to (with the salt). */
+export interface DecisionLeafTexts {
+  leafText: string;
+  fullRecord: string;
+}
+
 /** The commitment to a full record: base64 SHA-256(salt || canonical JSON). */
 export function sealRecord(salt: Uint8Array, record: unknown): string {
   return sealCanonical(salt, canonicalize(record));

@@ -44,11 +44,12 @@ async function main(): Promise<void> {
   const keys = { keyFor: async () => Buffer.alloc(32, 7) };
   const builder = new LogLeafBuilder(policies as never, keys as never);
   const built = await builder.decision(record);
-  const leaf = built.leaf as { record: Record<string, unknown> };
+  const leafObject = JSON.parse(built.text) as { schema: string; record: Record<string, unknown> };
+  const leaf = leafObject;
   const disclosed = JSON.parse(built.disclosure!.record) as Record<string, unknown>;
-  console.log(`schema ${String((built.leaf as { schema: string }).schema)}; leaf text + disclosed record = ${bytes(built.leaf) + built.disclosure!.record.length} B`);
-  parts('leaf (public record inside)', leaf.record, bytes(built.leaf));
-  console.log(`  (leaf envelope: privacy, sealed, schema, kind: ${bytes(built.leaf) - bytes(leaf.record)} B)`);
+  console.log(`schema ${leafObject.schema}; leaf text + disclosed record = ${bytes(leafObject) + built.disclosure!.record.length} B`);
+  parts('leaf (public record inside)', leaf.record, bytes(leafObject));
+  console.log(`  (leaf envelope: privacy, sealed, schema, kind: ${bytes(leafObject) - bytes(leaf.record)} B)`);
   parts('disclosed full record', disclosed, built.disclosure!.record.length);
   const candidates = (leaf.record.candidates ?? []) as unknown[];
   if (candidates.length > 0) console.log(`one public candidate: ${bytes(candidates[0])} B: ${canonicalize(candidates[0])}`);

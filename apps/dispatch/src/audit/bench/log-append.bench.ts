@@ -19,8 +19,12 @@
  *   transaction (the app's default);
  * - appender, single statement, 1 or 2 in flight (LogAppenderOptions.singleStatement);
  * - appender, leaf built by the caller: `appendDecision(record)` (pseudonyms, H3 coarsening,
- *   canonical JSON, seal: CPU in this process) with the single statement, 2 in flight. The other appender
- *   rows enqueue leaves built beforehand: what the log's storage sustains;
+ *   canonical JSON, seal: CPU in this process) with the single statement, 2 in flight, and the
+ *   locked way; each beside the same with the builder as it was before 2026-12-07 (reference
+ *   builder: decision-leaf.reference.ts, randomBytes salt, no pseudonym cache; same privacy
+ *   settings). The other appender rows enqueue leaves built beforehand: what the log's storage
+ *   sustains. The 256 records are cycled, so the builder's pseudonym cache hits every id after
+ *   the first cycle (in production a new trip's request id misses: one HMAC, ~4 us, a leaf);
  * - two appenders on one log, as two dispatch processes (sharing this event loop), the writers
  *   split between them: their batches alternate on the lock, so most would miss their tree; with
  *   the single statement, each backs off to the locked way for 1 s after seeing the other's
@@ -45,7 +49,9 @@ import { PolicyService } from '../../policy/policy.service';
 import { DecisionLogRepository } from '../decision-log.repository';
 import { LOG_WRITER_APPLICATION, LogAppender, LogAppenderOptions, PIPELINE_DEPTH } from '../log-appender';
 import { LogEntry, logEntry } from '../log-batch.writer';
-import { LEAF_SCHEMA_V2 } from '../log-leaf';
+import { referenceDecisionLeafTexts } from '../decision-leaf.reference';
+import { LEAF_SCHEMA_V2, withPolicyRef } from '../log-leaf';
+import { periodOf, pseudonym } from '../privacy/pseudonym';
 import { LogLeafBuilder } from '../log-leaf.builder';
 import { PgNodeStore } from '../pg-node-store';
 import { PseudonymKeys } from '../pseudonym-keys';
@@ -75,6 +81,37 @@ function asV2(entry: LogEntry, record: DecisionRecord): LogEntry {
   leaf.record.policy = record.policy;
   const body = canonicalize(leaf);
   return { ...entry, body, leafHash: hashLeaf(Buffer.from(body, 'utf8')), disclosure: { salt: entry.disclosure!.salt, record: canonicalize(record) } };
+}
+
+/**
+ * A LogLeafBuilder that builds decisions as the app did before 2026-12-07: the old
+ * LogLeafBuilder.decision line for line (same policy and key lookups, randomBytes salt, one
+ * pseudonym map per record), building through decision-leaf.reference.ts (canonicalize, redact,
+ * seal, canonicalize, with the reference RFC 8785 writer).
+ */
+function referenceBuilder(policies: PolicyService, keys: PseudonymKeys, current: LogLeafBuilder): LogLeafBuilder {
+  return {
+    decision: async (decided: DecisionRecord) => {
+      const record = withPolicyRef(decided);
+      const named = await policies.version(Number(record.policy.version));
+      const privacy = (named ?? policies.inForce()).document.privacy;
+      const rotation = privacy?.pseudonymRotation ?? 'monthly';
+      const h3Resolution =
+        Number.isInteger(privacy?.publicH3Resolution) && privacy.publicH3Resolution >= 0 && privacy.publicH3Resolution <= 15 ? privacy.publicH3Resolution : 7;
+      const period = periodOf(record.nowMs, rotation);
+      const key = await keys.keyFor(period);
+      const salt = randomBytes(16);
+      const seen = new Map<string, string>();
+      const pseudonymOf = (id: string) => {
+        let p = seen.get(id);
+        if (p === undefined) seen.set(id, (p = pseudonym(key, id)));
+        return p;
+      };
+      const texts = referenceDecisionLeafTexts(record, { pseudonymOf, h3Resolution }, { period, rotation, h3Resolution }, salt);
+      return { kind: 'dispatch_decision', text: texts.leafText, disclosure: { salt, record: texts.fullRecord } };
+    },
+    policyActivation: current.policyActivation.bind(current),
+  } as unknown as LogLeafBuilder;
 }
 
 async function measure(writers: number, seconds: number, once: (n: number) => Promise<unknown>): Promise<{ total: number; elapsed: number }> {
@@ -107,7 +144,7 @@ async function main(): Promise<void> {
   const name = `coop_test_bench_${randomBytes(3).toString('hex')}`;
   // One database per appender, copied from the migrated first: an appender's tree is then never
   // moved by another way's appends between its slices, which would send it the locked way.
-  const copies = ['locked', 'single1', 'single2', 'pair_locked', 'pair_single', 'locked_v2', 'pair_eager'].map((way) => `${name}_${way}`);
+  const copies = ['locked', 'single1', 'single2', 'pair_locked', 'pair_single', 'locked_v2', 'pair_eager', 'single2_ref', 'locked_ref'].map((way) => `${name}_${way}`);
   await onServer(`CREATE DATABASE "${name}"`);
   const url = withDatabase(testServerUrl(), name);
   const first = createDataSource({ url, poolSize: 2 });
@@ -130,13 +167,14 @@ async function main(): Promise<void> {
     );
     const policy = new PolicyService(new PolicyRepository(db));
     await policy.ready();
-    const builder = new LogLeafBuilder(policy, new PseudonymKeys(new SecretStore(db)));
+    const keys = new PseudonymKeys(new SecretStore(db));
+    const builder = new LogLeafBuilder(policy, keys);
     const repository = new DecisionLogRepository(builder);
-    const appender = async (database: string, options: LogAppenderOptions) => {
+    const appender = async (database: string, options: LogAppenderOptions, leafBuilder: LogLeafBuilder = builder) => {
       const writerDb = createDataSource({ url: withDatabase(url, database), poolSize: options.depth ?? PIPELINE_DEPTH, applicationName: LOG_WRITER_APPLICATION });
       await writerDb.initialize();
       writerDbs.push(writerDb);
-      const a = new LogAppender(writerDb, builder, new Metrics(), options);
+      const a = new LogAppender(writerDb, leafBuilder, new Metrics(), options);
       appenders.push(a);
       return a;
     };
@@ -150,6 +188,10 @@ async function main(): Promise<void> {
     // Without the back-off after another writer's append: every batch tries the statement first.
     const eager = { depth: 2, singleStatement: true, contendedBackoffMs: 0 };
     const pairEager = [await appender(copies[6], eager), await appender(copies[6], eager)];
+    // The builder as it was before 2026-12-07 (decision-leaf.reference.ts), to price the new one in the same run.
+    const before = referenceBuilder(policy, keys, builder);
+    const single2Before = await appender(copies[7], { depth: 2, singleStatement: true }, before);
+    const lockedBefore = await appender(copies[8], { depth: 1, singleStatement: false }, before);
     const records = Array.from({ length: 256 }, (_, i) => decision(i));
     const entries: LogEntry[] = await Promise.all(records.map(async (r) => logEntry(await builder.decision(r), r.request.requestId)));
     const entriesV2 = entries.map((e, k) => asV2(e, records[k]));
@@ -172,6 +214,9 @@ async function main(): Promise<void> {
       [`appender, single statement, 1 in flight`, (n) => single1.enqueue(entries[n % entries.length]), single1],
       [`appender, single statement, 2 in flight`, (n) => single2.enqueue(entries[n % entries.length]), single2],
       [`appender, single statement, 2 in flight, leaf built by the caller`, (n) => single2.appendDecision(records[n % records.length]), single2],
+      [`the same, leaf built by the caller the way before (reference builder)`, (n) => single2Before.appendDecision(records[n % records.length]), single2Before],
+      [`appender, locked way (the app's default), leaf built by the caller`, (n) => lockedWay.appendDecision(records[n % records.length]), lockedWay],
+      [`the same, leaf built by the caller the way before (reference builder)`, (n) => lockedBefore.appendDecision(records[n % records.length]), lockedBefore],
       [`two appenders on one log, locked way`, (n) => pairLocked[n % 2].enqueue(entries[n % entries.length]), pairLocked],
       [`two appenders on one log, single statement, 2 in flight`, (n) => pairSingle[n % 2].enqueue(entries[n % entries.length]), pairSingle],
       [`two appenders on one log, single statement, 2 in flight, no back-off`, (n) => pairEager[n % 2].enqueue(entries[n % entries.length]), pairEager],
@@ -204,7 +249,7 @@ async function main(): Promise<void> {
       }
     }
     for (const [k, database] of [name, ...copies].entries()) {
-      const d = k === 0 ? db : writerDbs[[0, 1, 2, 3, 5, 7, 8][k - 1]];
+      const d = k === 0 ? db : writerDbs[[0, 1, 2, 3, 5, 7, 8, 10, 11][k - 1]];
       console.log(`checked ${database}: ${await checkTree(d)} leaves contiguous, root from log_nodes equals the root of the leaves`);
     }
   } finally {

@@ -17,6 +17,37 @@ export function pseudonym(key: Uint8Array, id: string): string {
   return `m-${createHmac('sha256', key).update(id, 'utf8').digest().subarray(0, PSEUDONYM_BYTES).toString('base64url')}`;
 }
 
+/** Most ids remembered per period key by {@link PseudonymCache}; past it the cache starts over. */
+export const PSEUDONYM_CACHE_IDS = 20_000;
+
+/**
+ * Pseudonyms already computed, per period key: the same drivers appear in decision after
+ * decision, and an HMAC costs ~4 us of CPU (a decision names ~6 distinct ids). A pseudonym is a
+ * pure function of (key, id), so a cached one is the one HMAC would give. Keyed by the key
+ * buffer itself (PseudonymKeys hands out one per period), so another key never sees these.
+ * Bounded: when a key's map holds PSEUDONYM_CACHE_IDS ids it is emptied and refilled.
+ */
+export class PseudonymCache {
+  private readonly byKey = new WeakMap<Uint8Array, Map<string, string>>();
+
+  /** pseudonym(key, id), computed at most once per (key, id) while it stays cached. */
+  of(key: Uint8Array, id: string): string {
+    let ids = this.byKey.get(key);
+    if (!ids) this.byKey.set(key, (ids = new Map()));
+    let p = ids.get(id);
+    if (p === undefined) {
+      if (ids.size >= PSEUDONYM_CACHE_IDS) ids.clear();
+      ids.set(id, (p = pseudonym(key, id)));
+    }
+    return p;
+  }
+
+  /** How many ids are cached for `key` (for tests). */
+  cachedIds(key: Uint8Array): number {
+    return this.byKey.get(key)?.size ?? 0;
+  }
+}
+
 /** The period an instant (epoch ms) falls in, in UTC: "2026" yearly, "2026-11" monthly, "2026-W47" weekly (ISO 8601 week). */
 export function periodOf(epochMs: number, rotation: PseudonymRotation): string {
   if (!Number.isFinite(epochMs)) throw new RangeError(`not an instant: ${epochMs}`);
