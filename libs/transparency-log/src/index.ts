@@ -4,7 +4,7 @@
  * signed tree heads in the C2SP tlog-checkpoint layout. Pure: node:crypto only, no clock, no I/O.
  */
 export { TransparencyLogError, type TransparencyLogErrorCode, type VerifyResult } from './merkle.errors';
-export { HASH_SIZE, hashLeaf, hashChildren, emptyRootHash } from './hashing';
+export { HASH_SIZE, hashLeaf, hashLeafText, hashChildren, emptyRootHash } from './hashing';
 export { type NodeCoord, decomposeRange, nodeRange } from './tree-geometry';
 export { type ReadPlan, planRoot, planInclusion, planConsistency, assemblePlan } from './proof-plan';
 export {

@@ -1,4 +1,4 @@
-import { AppendResult, computeAppend, hashLeaf } from '@coop/transparency-log';
+import { AppendResult, computeAppend, hashLeafText } from '@coop/transparency-log';
 import { LogLeaf } from './log-leaf';
 import { BuiltLeaf } from './log-leaf.builder';
 import { Queryable, rightEdgeSql } from './pg-node-store';
@@ -17,7 +17,7 @@ export interface LogEntry {
 /** The entry for a built leaf: hashing happens here, before any lock is taken. */
 export function logEntry(built: BuiltLeaf, tripId?: string): LogEntry {
   const body = built.text;
-  return { kind: built.kind, body, leafHash: hashLeaf(Buffer.from(body, 'utf8')), tripId: tripId ?? null, disclosure: built.disclosure };
+  return { kind: built.kind, body, leafHash: hashLeafText(body), tripId: tripId ?? null, disclosure: built.disclosure };
 }
 
 /** The tree as a writer left it: enough to compute the next append without reading storage. */

@@ -5,6 +5,9 @@
  *   cd /work/main && node -r @swc-node/register apps/dispatch/src/audit/bench/log-append.bench.ts [secondsPerWay] [writers=1,16,64,256]
  *
  * Each way runs in 0.5 s slices, the ways taking turns, secondsPerWay in all per writer count.
+ * BENCH_WAYS=<regex> runs only the ways whose label matches (and the baseline). Besides
+ * appends/s, each row prints this process's CPU per append (process.cpuUsage), which the
+ * machine's load moves far less than the rate.
  *
  * Uses a throw-away database coop_test_bench_<random> on TEST_DATABASE_URL's server (default
  * postgres://postgres@127.0.0.1:5432), created and migrated like the test template, dropped at
@@ -227,14 +230,21 @@ async function main(): Promise<void> {
     const slice = 0.5;
     const cycles = Math.max(1, Math.round(seconds / slice));
     console.log(`each way runs ${cycles} slices of ${slice} s per writer count, the ways taking turns`);
-    console.log(`| path | writers | appends | appends/s | leaves per batch (mean) | locked batches | load average at the end |`);
-    console.log(`| --- | ---: | ---: | ---: | ---: | ---: | --- |`);
+    // BENCH_WAYS=<regex>: only the ways whose label matches (a shorter run); the baseline always runs.
+    const only = process.env.BENCH_WAYS ? new RegExp(process.env.BENCH_WAYS) : undefined;
+    const chosen = ways.filter(([label], k) => k === 0 || !only || only.test(label));
+    console.log(`| path | writers | appends | appends/s | leaves per batch (mean) | locked batches | this process's CPU per append (us) | load average at the end |`);
+    console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
     for (const writers of writerCounts) {
-      const totals = ways.map(() => ({ appends: 0, seconds: 0, batches: 0, locked: 0 }));
+      const totals = chosen.map(() => ({ appends: 0, seconds: 0, batches: 0, locked: 0, cpuUs: 0 }));
       for (let c = 0; c < cycles; c++) {
-        for (const [k, [, once, log]] of ways.entries()) {
+        for (const [k, [, once, log]] of chosen.entries()) {
           const before = log && committed(log);
+          // This process's CPU (every thread: GC, pg's encoding, the builder), robust to the machine's load; PostgreSQL's is not in it.
+          const cpuBefore = process.cpuUsage();
           const { total, elapsed } = await measure(writers, slice, once);
+          const cpu = process.cpuUsage(cpuBefore);
+          totals[k].cpuUs += cpu.user + cpu.system;
           const after = log && committed(log);
           totals[k].appends += total;
           totals[k].seconds += elapsed;
@@ -242,10 +252,11 @@ async function main(): Promise<void> {
           totals[k].locked += before && after ? after.lockedBatches - before.lockedBatches : 0;
         }
       }
-      for (const [k, [label, , log]] of ways.entries()) {
+      for (const [k, [label, , log]] of chosen.entries()) {
         const t = totals[k];
         const perBatch = (t.appends / Math.max(1, t.batches)).toFixed(1);
-        console.log(`| ${label} | ${writers} | ${t.appends} | ${Math.round(t.appends / t.seconds)} | ${perBatch} | ${log ? t.locked : ''} | ${load()} |`);
+        const cpuPerAppend = Math.round(t.cpuUs / Math.max(1, t.appends));
+        console.log(`| ${label} | ${writers} | ${t.appends} | ${Math.round(t.appends / t.seconds)} | ${perBatch} | ${log ? t.locked : ''} | ${cpuPerAppend} | ${load()} |`);
       }
     }
     for (const [k, database] of [name, ...copies].entries()) {
