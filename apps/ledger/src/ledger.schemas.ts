@@ -16,9 +16,12 @@ export const tipSchema = z.object({
   tripId: uuidSchema,
   transactionId: z.string().describe('The journal entry id, `trip:<tripId>:tip`'),
   tip: moneySchema,
-  state: z.enum(['pending', 'posted']).describe('pending: recorded, on its way to the journal; posted: in the journal'),
+  state: z
+    .enum(['pending', 'posted', 'failed'])
+    .describe('pending: recorded, on its way to the journal; posted: in the journal; failed: its event failed for good, nothing was posted'),
   requestedAt: isoTimeSchema,
   postedAt: isoTimeSchema.optional().describe('When posted'),
+  failure: z.string().optional().describe('When failed: the reason, as the queue recorded it (`<code>: <message>`)'),
 });
 
 /** `GET /v1/members/me/statement` query: a half-open range [from, to) of posting times. */

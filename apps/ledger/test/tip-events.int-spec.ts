@@ -3,7 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import { money } from '@coop/money';
 import { AppConfig, DomainError, RedisConnections, SystemClock } from '@coop/platform';
 import { testRedisUrl } from '@coop/testing';
-import { TripEventHandler } from '../src/events/trip-event.handler';
+import { BadEventError, TripEventHandler } from '../src/events/trip-event.handler';
 import { TRIP_EVENTS_QUEUE, startTripEventsWorker } from '../src/events/trip-events.worker';
 import { TipRelayService } from '../src/tips/tip-relay.service';
 import { TipRequestsRepository } from '../src/tips/tip-requests.repository';
@@ -130,6 +130,49 @@ describe('tips through the queue', () => {
     expect(job.attemptsMade).toBe(2);
     expect(job.returnvalue).toEqual({ posted: 'duplicate', transactionId: `trip:${trip.tripId}:tip` });
     expect(await entries(trip.tripId)).toBe(1);
+  });
+
+  it('a tip whose event fails for good reads failed, with the reason; one still being retried reads pending', async () => {
+    const refused = await completedTrip();
+    const retried = await completedTrip();
+    await tips.give(refused.riderId, refused.tripId, money(120, 'CAD'));
+    await tips.give(retried.riderId, retried.tripId, money(130, 'CAD'));
+    // The worker refuses one tip for good (as it does an event that can never be posted) and
+    // meets a passing failure on the other once, which the queue then retries after its backoff.
+    let passing = 0;
+    worker({
+      async handle(topic, data) {
+        const tripId = (data as { tripId: string }).tripId;
+        if (topic === 'trip.tipped' && tripId === refused.tripId) throw new BadEventError('INVALID_EVENT', 'invalid event: tip: bad amount');
+        if (topic === 'trip.tipped' && tripId === retried.tripId && passing++ === 0) throw new Error('database unreachable');
+        return ledger.handler.handle(topic, data);
+      },
+    });
+    await relay.relay();
+    const until = async (done: () => Promise<boolean>) => {
+      for (const deadline = Date.now() + 20_000; !(await done()); await new Promise((r) => setTimeout(r, 20))) {
+        if (Date.now() > deadline) throw new Error('the tip was not tried');
+      }
+    };
+    // Failed once, waiting for its retry (1 s of backoff): still pending.
+    await until(async () => ((await queue.getJob(`tip-${retried.tripId}`))?.attemptsMade ?? 0) >= 1);
+    const waiting = await tips.state(retried.riderId, retried.tripId);
+    expect(waiting).toMatchObject({ state: 'pending' });
+    expect(waiting.failure).toBeUndefined();
+    await until(async () => (await queue.getJob(`tip-${refused.tripId}`))?.finishedOn !== undefined);
+    expect(await tips.state(refused.riderId, refused.tripId)).toEqual({
+      tripId: refused.tripId,
+      transactionId: `trip:${refused.tripId}:tip`,
+      tip: { amount: 120, currency: 'CAD' },
+      state: 'failed',
+      failure: 'INVALID_EVENT: invalid event: tip: bad amount',
+      requestedAt: expect.any(String),
+    });
+    expect(await tips.give(refused.riderId, refused.tripId, money(120, 'CAD'))).toMatchObject({ created: false, tip: { state: 'failed' } });
+    // The retried one is then posted.
+    expect(await quiet()).toMatchObject({ failed: 1 });
+    expect(await tips.state(retried.riderId, retried.tripId)).toMatchObject({ state: 'posted' });
+    expect(await entries(refused.tripId)).toBe(0);
   });
 
   it('a tip recorded while Redis is unreachable is relayed later: nothing is lost', async () => {

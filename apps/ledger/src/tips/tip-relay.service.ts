@@ -8,6 +8,9 @@ import { TipRequest, TipRequestsRepository } from './tip-requests.repository';
 const EVERY_MS = 2_000;
 const PAGE = 200;
 
+/** The queue job of a trip's tip: one per trip, so a second relay of the row enqueues nothing new. */
+export const tipJobId = (tripId: string): string => `tip-${tripId}`;
+
 /** The queued event of a recorded tip. */
 export function tippedEvent(r: TipRequest): TripTippedEvent {
   return {
@@ -58,13 +61,25 @@ export class TipRelayService implements OnApplicationBootstrap, OnApplicationShu
           rows.map((r) => ({
             name: 'trip.tipped',
             data: tippedEvent(r),
-            opts: { jobId: `tip-${r.tripId}`, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+            opts: { jobId: tipJobId(r.tripId), attempts: 12, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
           })),
         );
       });
       total += n;
       if (n < PAGE) return total;
     }
+  }
+
+  /**
+   * Why the tip's event failed for good, or undefined while it has not (not relayed yet,
+   * waiting, retrying, or done). A job with attempts left sits in `delayed`; only one out of
+   * attempts, or refused at once (UnrecoverableError), is in `failed`. *Partial:* BullMQ keeps
+   * the last 5000 failed jobs (removeOnFail), so an older failure reads as pending again.
+   */
+  async failure(tripId: string): Promise<string | undefined> {
+    const job = await this.tripEvents().getJob(tipJobId(tripId));
+    if (!job || (await job.getState()) !== 'failed') return undefined;
+    return job.failedReason || 'failed';
   }
 
   /** Relays without making the caller wait or fail; the periodic run retries leftovers. */

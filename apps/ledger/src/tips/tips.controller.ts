@@ -42,7 +42,12 @@ export class TipsController {
     tag: 'ledger',
     summary: 'Your tip on a trip, and whether the ledger has posted it',
     params: { tripId: uuidSchema },
-    responses: { 200: { description: 'The tip: `pending` until posted, then `posted` with its time', schema: tipSchema } },
+    responses: {
+      200: {
+        description: 'The tip: `pending` until posted, then `posted` with its time; `failed` with the reason when its event failed for good (nothing posted)',
+        schema: tipSchema,
+      },
+    },
     errors: ['TRIP_NOT_FOUND'],
   })
   @Roles('rider')

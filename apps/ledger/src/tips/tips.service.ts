@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Money, MoneyJson, checkTip, moneyToJson } from '@coop/money';
 import { Clock, DomainError } from '@coop/platform';
 import { completedEntryId, tipEntryId } from '../events/trip-event-postings';
@@ -8,14 +8,15 @@ import { FarePolicyReader } from '../policy/fare-policy.reader';
 import { TipRelayService } from './tip-relay.service';
 import { TipRequestsRepository } from './tip-requests.repository';
 
-/** A tip's state: recorded and on its way to the journal, or posted there. */
+/** A tip's state: recorded and on its way to the journal, posted there, or failed for good (with the reason). */
 export interface TipView {
   tripId: string;
   transactionId: string;
   tip: MoneyJson;
-  state: 'pending' | 'posted';
+  state: 'pending' | 'posted' | 'failed';
   requestedAt: string;
   postedAt?: string;
+  failure?: string;
 }
 
 /** What the trip's one tip holds, wherever it is (a recorded request, or an entry posted before tips were events). */
@@ -34,6 +35,8 @@ interface KnownTip {
  */
 @Injectable()
 export class TipsService {
+  private readonly logger = new Logger('ledger-tips');
+
   constructor(
     private readonly journal: LedgerRepository,
     private readonly requests: TipRequestsRepository,
@@ -92,14 +95,20 @@ export class TipsService {
 
   private async view(tripId: string, known: KnownTip): Promise<TipView> {
     const posted = await this.journal.find(tipEntryId(tripId));
-    return {
-      tripId,
-      transactionId: tipEntryId(tripId),
-      tip: moneyToJson(known.tip),
-      state: posted ? 'posted' : 'pending',
-      requestedAt: known.requestedAt.toISOString(),
-      ...(posted ? { postedAt: posted.postedAt.toISOString() } : {}),
-    };
+    const base = { tripId, transactionId: tipEntryId(tripId), tip: moneyToJson(known.tip), requestedAt: known.requestedAt.toISOString() };
+    if (posted) return { ...base, state: 'posted', postedAt: posted.postedAt.toISOString() };
+    const failure = await this.failure(tripId);
+    return failure === undefined ? { ...base, state: 'pending' } : { ...base, state: 'failed', failure };
+  }
+
+  /** The queue's reason when the tip's event failed for good; unknown (pending) when the queue cannot be read. */
+  private async failure(tripId: string): Promise<string | undefined> {
+    try {
+      return await this.relay.failure(tripId);
+    } catch (error) {
+      this.logger.warn({ msg: 'cannot read the tip job; answering pending', tripId, error: (error as Error).message });
+      return undefined;
+    }
   }
 }
 
