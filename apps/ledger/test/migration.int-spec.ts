@@ -19,6 +19,7 @@ import { LedgerTipRequests1763900000850 } from '../../../libs/platform/src/datab
 import { LedgerReversalLimits1763900000851 } from '../../../libs/platform/src/database/migrations/1763900000851-ledger-reversal-limits';
 import { LedgerHoldStatesFromJournal1763900000860 } from '../../../libs/platform/src/database/migrations/1763900000860-ledger-hold-states-from-journal';
 import { LedgerIdChecksUncounted1763900000861 } from '../../../libs/platform/src/database/migrations/1763900000861-ledger-id-checks-uncounted';
+import { LedgerLineReferencesPerStatement1763900000862 } from '../../../libs/platform/src/database/migrations/1763900000862-ledger-line-references-per-statement';
 
 jest.setTimeout(30_000);
 
@@ -50,7 +51,8 @@ describe('the ledger migration', () => {
       // Since 1763900000860 the hold states are a view of the journal.
       expect(await tables()).toEqual(['ledger_accounts', 'ledger_postings', 'ledger_tip_requests', 'ledger_transactions']);
       expect(await views()).toEqual(['ledger_hold_states']);
-      expect(await functions()).toEqual(['ledger_append', 'ledger_append', 'ledger_check_balanced', 'ledger_check_balanced_lines', 'ledger_check_has_lines', 'ledger_check_release', 'ledger_check_reversal_limit']);
+      expect(await functions()).toEqual(['ledger_append', 'ledger_append', 'ledger_check_balanced', 'ledger_check_balanced_lines', 'ledger_check_entry', 'ledger_check_has_lines', 'ledger_check_release', 'ledger_check_reversal_limit']);
+      await new LedgerLineReferencesPerStatement1763900000862().down(runner);
       await new LedgerIdChecksUncounted1763900000861().down(runner);
       await new LedgerHoldStatesFromJournal1763900000860().down(runner);
       expect(await views()).toEqual([]);
@@ -79,6 +81,7 @@ describe('the ledger migration', () => {
       expect(await functions()).toEqual(['ledger_append', 'ledger_append', 'ledger_check_balanced', 'ledger_check_balanced_lines', 'ledger_check_has_lines', 'ledger_check_release', 'ledger_check_reversal_limit', 'ledger_hold_state_follows']);
       await new LedgerHoldStatesFromJournal1763900000860().up(runner);
       await new LedgerIdChecksUncounted1763900000861().up(runner);
+      await new LedgerLineReferencesPerStatement1763900000862().up(runner);
       expect(await views()).toEqual(['ledger_hold_states']);
       // Working again: an unbalanced raw entry is still refused.
       await runner.startTransaction();
@@ -86,6 +89,26 @@ describe('the ledger migration', () => {
       await runner.query(`INSERT INTO ledger_transactions (id, kind, metadata) VALUES ('t', 'trip.tip', '{}')`);
       const unbalanced = runner.query(`INSERT INTO ledger_postings VALUES ('t', 0, 'coop:commission', 'CAD', 1, false), ('t', 1, 'coop:commission', 'CAD', 1, false)`);
       await expect(unbalanced).rejects.toMatchObject({ message: expect.stringContaining('does not balance') });
+      await runner.rollbackTransaction();
+      // Lines naming an account that does not hold their currency, or an entry that does not exist (1763900000862).
+      await runner.startTransaction();
+      await runner.query(`INSERT INTO ledger_accounts (id, currency, kind) VALUES ('coop:commission', 'CAD', 'coop-commission'), ('coop:fund', 'CAD', 'coop-fund')`);
+      await runner.query(`INSERT INTO ledger_transactions (id, kind, metadata) VALUES ('t', 'trip.tip', '{}')`);
+      await runner.query(`SAVEPOINT s`);
+      await expect(runner.query(`INSERT INTO ledger_postings VALUES ('t', 0, 'coop:commission', 'USD', 1, false), ('t', 1, 'coop:fund', 'USD', -1, false)`)).rejects.toMatchObject({
+        code: '23503',
+        constraint: 'ledger_postings_account_id_currency_fkey',
+      });
+      await runner.query(`ROLLBACK TO SAVEPOINT s`);
+      await expect(runner.query(`INSERT INTO ledger_postings VALUES ('t', 0, 'coop:nobody', 'CAD', 1, false), ('t', 1, 'coop:fund', 'CAD', -1, false)`)).rejects.toMatchObject({
+        constraint: 'ledger_postings_account_id_currency_fkey',
+      });
+      await runner.query(`ROLLBACK TO SAVEPOINT s`);
+      await expect(runner.query(`INSERT INTO ledger_postings VALUES ('u', 0, 'coop:commission', 'CAD', 1, false), ('u', 1, 'coop:fund', 'CAD', -1, false)`)).rejects.toMatchObject({
+        code: '23503',
+        constraint: 'ledger_postings_transaction_id_fkey',
+        detail: 'Key (transaction_id)=(u) is not present in table "ledger_transactions".',
+      });
       await runner.rollbackTransaction();
       // And an entry without lines, at commit.
       await runner.startTransaction();

@@ -17,6 +17,7 @@ import { LedgerBalancePerStatement1763900000812 } from './1763900000812-ledger-b
 import { LedgerAppendAccountsRace1763900000813 } from './1763900000813-ledger-append-accounts-race';
 import { LedgerHoldStatesFromJournal1763900000860 } from './1763900000860-ledger-hold-states-from-journal';
 import { LedgerIdChecksUncounted1763900000861 } from './1763900000861-ledger-id-checks-uncounted';
+import { LedgerLineReferencesPerStatement1763900000862 } from './1763900000862-ledger-line-references-per-statement';
 import { LedgerTipRequests1763900000850 } from './1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from './1763900000851-ledger-reversal-limits';
 
@@ -28,5 +29,5 @@ export const allMigrations = [
   LogHeadRoot1763900000600, ProposalSimulations1763900000700, PayoutAccounts1763900000710, LedgerAppendBatch1763900000800,
   LedgerAppendIfPending1763900000810, LedgerAppendIndexLookups1763900000811, LedgerBalancePerStatement1763900000812,
   LedgerTipRequests1763900000850, LedgerReversalLimits1763900000851, LedgerAppendAccountsRace1763900000813,
-  LedgerHoldStatesFromJournal1763900000860, LedgerIdChecksUncounted1763900000861,
+  LedgerHoldStatesFromJournal1763900000860, LedgerIdChecksUncounted1763900000861, LedgerLineReferencesPerStatement1763900000862,
 ] as const;
