@@ -9,7 +9,10 @@
  * its disclosure, then logEntry (UTF-8 and the leaf hash). Rows:
  * - reference: the builder as it was (randomBytes salt, canonicalize the full record, redact a
  *   deep copy, seal, canonicalize the leaf object, with the reference RFC 8785 writer);
- * - LogLeafBuilder.decision: what the app runs now (one walk for both texts, pooled salts);
+ * - LogLeafBuilder.decision: what the app runs now (one walk for both texts, pooled salts, the
+ *   pseudonym cache, which the 256 cycled records hit for every id after the first cycle);
+ * - the same without the cache or the salt pool (every id's HMAC computed, as for a decision
+ *   whose drivers and trip this process has not seen this period);
  * - the serializer alone on the full records: canonicalizeReference against canonicalize.
  * CPU is process.cpuUsage (user + system, every thread: GC included), per leaf; the best and
  * the median round are printed. Before timing, every record's new leaf and disclosure are
@@ -19,7 +22,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { canonicalize, canonicalizeReference } from '@coop/canonical-json';
 import { SupplyIndex, decideImmediate } from '@coop/matching';
-import { hashLeaf } from '@coop/transparency-log';
+import { hashLeaf, hashLeafText } from '@coop/transparency-log';
 import { NOW, carDriver, policyWith, rideRequest } from '../../../../../libs/matching/src/test-fixtures';
 import { decisionLeafTexts } from '../decision-leaf';
 import { referenceDecisionLeafTexts } from '../decision-leaf.reference';
@@ -84,6 +87,14 @@ async function main(): Promise<void> {
       },
     ],
     ['leaf + entry, LogLeafBuilder.decision + logEntry (now)', 500, async (i) => logEntry(await builder.decision(records[i & 255]))],
+    [
+      'the same, no pseudonym cached (every id an HMAC, randomBytes salt)',
+      500,
+      (i) => {
+        const texts = decisionLeafTexts(refs[i & 255], { pseudonymOf: perRecordPseudonyms(), h3Resolution: 7 }, privacy, randomBytes(16));
+        return hashLeafText(texts.leafText);
+      },
+    ],
     ['serializer alone: canonicalizeReference(full record)', 1000, (i) => canonicalizeReference(refs[i & 255])],
     ['serializer alone: canonicalize(full record)', 1000, (i) => canonicalize(refs[i & 255])],
   ];
