@@ -39,6 +39,32 @@ else
 end
 return redis.call('HMGET', KEYS[1], 'sessionId', 'sessionTouchedMs', 'activeTripId', 'activeRiderId')`;
 
+// Several fixes in one call (a run of fixes queued in the same turn of the event loop): as
+// the fix script for each, with their fix lines published as one message, one per line.
+// KEYS: the online set, then each driver's hash. ARGV: channel, ttlSeconds, then per fix
+// driverId, lat, lng, headingDeg, fixAtMs. Replies per fix: 0 when offline, else the four fields.
+const fixesScript = `
+local out, lines = {}, {}
+for i = 2, #KEYS do
+  local key, a = KEYS[i], 3 + (i - 2) * 5
+  if redis.call('EXISTS', key) == 0 then
+    out[#out + 1] = 0
+  else
+    local first = redis.call('HEXISTS', key, 'lat') == 0
+    redis.call('HSET', key, 'lat', ARGV[a + 1], 'lng', ARGV[a + 2], 'headingDeg', ARGV[a + 3], 'fixAtMs', ARGV[a + 4])
+    redis.call('EXPIRE', key, ARGV[2])
+    redis.call('SADD', KEYS[1], ARGV[a])
+    if first then
+      redis.call('PUBLISH', ARGV[1], cjson.encode(redis.call('HGETALL', key)))
+    else
+      lines[#lines + 1] = 'fix ' .. ARGV[a] .. ' ' .. ARGV[a + 1] .. ' ' .. ARGV[a + 2] .. ' ' .. ARGV[a + 4]
+    end
+    out[#out + 1] = redis.call('HMGET', key, 'sessionId', 'sessionTouchedMs', 'activeTripId', 'activeRiderId')
+  end
+end
+if #lines > 0 then redis.call('PUBLISH', ARGV[1], table.concat(lines, '\\n')) end
+return out`;
+
 // Records that the session's last sighting was stored; nothing to publish (no view reads it).
 // ARGV: sessionTouchedMs.
 const sessionTouchedScript = `
@@ -56,6 +82,7 @@ const script = (lua: string) => ({ lua, sha: createHash('sha1').update(lua).dige
 const scripts = {
   write: script(upsertScript),
   fix: script(fixScript),
+  fixes: script(fixesScript),
   sessionTouched: script(sessionTouchedScript),
   remove: script(removeScript),
 };
@@ -174,38 +201,38 @@ export class PresenceStore {
   }
 
   private flush(): void {
-    const batch = this.queue;
+    const units = toUnits(this.queue);
     this.queue = [];
     // EVALSHA (not the script's text with every write); a Redis that lost its scripts (restart,
     // SCRIPT FLUSH) answers NOSCRIPT, and those writes go again with the text, in order.
-    if (batch.length === 1) {
+    if (units.length === 1) {
       // The usual case below a few thousand fixes a second; a pipeline object costs more than the command.
-      const w = batch[0];
-      this.redis.evalsha(scripts[w.command].sha, keyCount[w.command], ...w.args).then(w.resolve, (error: Error) => {
-        if (!error.message.startsWith('NOSCRIPT')) return w.reject(error);
-        this.redis.eval(scripts[w.command].lua, keyCount[w.command], ...w.args).then(w.resolve, w.reject);
+      const u = units[0];
+      this.redis.evalsha(scripts[u.command].sha, u.keys, ...u.args).then(u.deliver, (error: Error) => {
+        if (!error.message.startsWith('NOSCRIPT')) return u.fail(error);
+        this.redis.eval(scripts[u.command].lua, u.keys, ...u.args).then(u.deliver, u.fail);
       });
       return;
     }
     const pipeline = this.redis.pipeline();
-    for (const w of batch) pipeline.evalsha(scripts[w.command].sha, keyCount[w.command], ...w.args);
+    for (const u of units) pipeline.evalsha(scripts[u.command].sha, u.keys, ...u.args);
     pipeline.exec().then(
       async (results) => {
-        for (let i = 0; i < batch.length; i++) {
-          const w = batch[i];
+        for (let i = 0; i < units.length; i++) {
+          const u = units[i];
           let [error, result] = results?.[i] ?? [new Error('presence write: no reply'), undefined];
           if (error?.message.startsWith('NOSCRIPT')) {
             try {
-              [error, result] = [null, await this.redis.eval(scripts[w.command].lua, keyCount[w.command], ...w.args)];
+              [error, result] = [null, await this.redis.eval(scripts[u.command].lua, u.keys, ...u.args)];
             } catch (e) {
               error = e as Error;
             }
           }
-          if (error) w.reject(error);
-          else w.resolve(result);
+          if (error) u.fail(error);
+          else u.deliver(result);
         }
       },
-      (error: Error) => batch.forEach((w) => w.reject(error)),
+      (error: Error) => units.forEach((u) => u.fail(error)),
     );
   }
 
@@ -266,22 +293,77 @@ export class PresenceStore {
 }
 
 /** How many of a script's arguments are keys. */
-const keyCount: Record<keyof typeof scripts, number> = { write: 2, fix: 2, sessionTouched: 1, remove: 2 };
+const keyCount: Record<Exclude<keyof typeof scripts, 'fixes'>, number> = { write: 2, fix: 2, sessionTouched: 1, remove: 2 };
+
+/** One script call of a flush, and how its reply reaches the callers. */
+interface Unit {
+  command: keyof typeof scripts;
+  keys: number;
+  args: Array<string | number>;
+  deliver(result: unknown): void;
+  fail(error: Error): void;
+}
+
+/**
+ * A flush's writes as script calls, in order: each write on its own, except that a run of
+ * two or more fixes in a row becomes one `fixes` call (the fix args are: key, onlineKey,
+ * channel, driverId, ttl, lat, lng, headingDeg, fixAtMs). Only consecutive fixes are merged,
+ * so no write moves past another.
+ */
+function toUnits(batch: PendingWrite[]): Unit[] {
+  const units: Unit[] = [];
+  for (let i = 0; i < batch.length; ) {
+    let j = i;
+    while (j < batch.length && batch[j].command === 'fix') j++;
+    if (j - i >= 2) {
+      const run = batch.slice(i, j);
+      const first = run[0].args;
+      const keys: Array<string | number> = [first[1]];
+      const argv: Array<string | number> = [first[2], first[4]];
+      for (const w of run) {
+        keys.push(w.args[0]);
+        argv.push(w.args[3], w.args[5], w.args[6], w.args[7], w.args[8]);
+      }
+      units.push({
+        command: 'fixes',
+        keys: keys.length,
+        args: [...keys, ...argv],
+        deliver: (result) => {
+          const replies = result as Array<0 | Array<string | null>>;
+          run.forEach((w, k) => w.resolve(replies[k] === 0 ? null : replies[k]));
+        },
+        fail: (error) => run.forEach((w) => w.reject(error)),
+      });
+      i = j;
+      continue;
+    }
+    const w = batch[i++];
+    units.push({ command: w.command, keys: keyCount[w.command as keyof typeof keyCount], args: w.args, deliver: w.resolve, fail: w.reject });
+  }
+  return units;
+}
 
 /**
  * Decodes a published change: a fix line (`fix <driverId> <lat> <lng> <fixAtMs>`), or cjson
  * of HGETALL (a flat [field, value, ...] array) or of a removal.
  */
 export function parsePresenceMessage(message: string): PresenceMessage | undefined {
-  if (message.startsWith('fix ')) {
-    const [, driverId, lat, lng, fixAtMs] = message.split(' ');
-    return { fix: true, driverId, lat: Number(lat), lng: Number(lng), fixAtMs: Number(fixAtMs) };
-  }
+  if (message.startsWith('fix ')) return parseFixLine(message);
   const flat = JSON.parse(message) as string[] | Record<string, string>;
   const hash = Array.isArray(flat) ? toHash(flat) : flat;
   if (hash.removed === '1') return { removed: true, driverId: hash.driverId };
   const presence = parsePresence(hash);
   return presence && { removed: false, presence };
+}
+
+/** The fixes of a published fix message: one per line (`fix <driverId> <lat> <lng> <fixAtMs>`). */
+export function parseFixLines(message: string): Array<Extract<PresenceMessage, { fix: true }>> {
+  return message.split('\n').map(parseFixLine);
+}
+
+function parseFixLine(line: string): Extract<PresenceMessage, { fix: true }> {
+  const [, driverId, lat, lng, fixAtMs] = line.split(' ');
+  return { fix: true, driverId, lat: Number(lat), lng: Number(lng), fixAtMs: Number(fixAtMs) };
 }
 
 function toHash(flat: string[]): PresenceFields {

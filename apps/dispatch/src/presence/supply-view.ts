@@ -4,7 +4,7 @@ import { MatchingPolicy, SupplyIndex } from '@coop/matching';
 import { RedisConnections } from '@coop/platform';
 import { PolicyService } from '../policy/policy.service';
 import { DriverPresence } from './driver-presence';
-import { PresenceStore, parsePresenceMessage } from './presence.store';
+import { PresenceStore, parseFixLines, parsePresenceMessage } from './presence.store';
 
 /**
  * This process's in-memory view of every online driver: the matching library's supply
@@ -55,15 +55,17 @@ export class SupplyView implements OnModuleInit, OnApplicationShutdown {
   }
 
   private onMessage(message: string): void {
-    const change = parsePresenceMessage(message);
-    if (!change) return;
-    if ('fix' in change) {
-      this.touched?.add(change.driverId);
-      // Most messages: a fix of a driver the view holds. One it does not hold (its whole
+    if (message.startsWith('fix ')) {
+      // Most messages: fixes of drivers the view holds. One it does not hold (its whole
       // state was published while this subscriber was away) is read from Redis.
-      if (!this.applyFix(change.driverId, change.lat, change.lng, change.fixAtMs)) this.fetch(change.driverId);
+      for (const f of parseFixLines(message)) {
+        this.touched?.add(f.driverId);
+        if (!this.applyFix(f.driverId, f.lat, f.lng, f.fixAtMs)) this.fetch(f.driverId);
+      }
       return;
     }
+    const change = parsePresenceMessage(message);
+    if (!change || 'fix' in change) return;
     const driverId = change.removed ? change.driverId : change.presence.driverId;
     this.touched?.add(driverId);
     this.fetching.delete(driverId);
