@@ -46,6 +46,22 @@ describe('presence fixes', () => {
     await system.until(() => drivers.every((d, k) => view.current(policy).get(d.memberId)?.position.latE6 === e6(at(k + 1).lat)));
   });
 
+  it('takes a turn of tens of thousands of fixes (a stalled loop catching up) in bounded calls', async () => {
+    // 25,000 fixes in one call spread 150,000 arguments: past V8's stack (the node crashed so in a friday run).
+    const drivers = [await system.onlineDriver(area(5)), await system.onlineDriver(area(5))];
+    const store = system.nest.get(PresenceStore);
+    const nowMs = Date.now();
+    const replies = await Promise.all(
+      Array.from({ length: 25_000 }, (_, i) =>
+        store.fix(drivers[i % 2].memberId, { lat: area(5).lat + i * 1e-7, lng: area(5).lng, headingDeg: null, fixAtMs: nowMs + i }, PRESENCE_TTL_SECONDS),
+      ),
+    );
+    expect(replies.every((r) => r?.sessionId)).toBe(true);
+    // The last fix of each driver is the one stored: the calls kept their order.
+    expect(await store.get(drivers[0].memberId)).toMatchObject({ fixAtMs: nowMs + 24_998 });
+    expect(await store.get(drivers[1].memberId)).toMatchObject({ fixAtMs: nowMs + 24_999 });
+  });
+
   it('reads a driver it does not hold from Redis when a fix line of theirs arrives', async () => {
     const driver = await system.onlineDriver(area(4));
     const view = system.nest.get(SupplyView);

@@ -201,8 +201,17 @@ export class PresenceStore {
   }
 
   private flush(): void {
-    const units = toUnits(this.queue);
+    const batch = this.queue;
     this.queue = [];
+    try {
+      this.send(toUnits(batch));
+    } catch (error) {
+      // A bug here must fail these writes, not the process (this runs from setImmediate).
+      for (const w of batch) w.reject(error as Error);
+    }
+  }
+
+  private send(units: Unit[]): void {
     // EVALSHA (not the script's text with every write); a Redis that lost its scripts (restart,
     // SCRIPT FLUSH) answers NOSCRIPT, and those writes go again with the text, in order.
     if (units.length === 1) {
@@ -295,6 +304,9 @@ export class PresenceStore {
 /** How many of a script's arguments are keys. */
 const keyCount: Record<Exclude<keyof typeof scripts, 'fixes'>, number> = { write: 2, fix: 2, sessionTouched: 1, remove: 2 };
 
+/** The most fixes one `fixes` call carries (6 arguments each). */
+export const MAX_FIXES_PER_CALL = 256;
+
 /** One script call of a flush, and how its reply reaches the callers. */
 interface Unit {
   command: keyof typeof scripts;
@@ -314,7 +326,9 @@ function toUnits(batch: PendingWrite[]): Unit[] {
   const units: Unit[] = [];
   for (let i = 0; i < batch.length; ) {
     let j = i;
-    while (j < batch.length && batch[j].command === 'fix') j++;
+    // Bounded: a turn that queued tens of thousands of fixes (a stalled loop catching up) must
+    // not become one call whose arguments overflow the stack when spread, nor one long script.
+    while (j < batch.length && j - i < MAX_FIXES_PER_CALL && batch[j].command === 'fix') j++;
     if (j - i >= 2) {
       const run = batch.slice(i, j);
       const first = run[0].args;
