@@ -42,8 +42,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const clientCounts = (process.env.BENCH_CLIENTS ?? '1,8,16').split(',').map(Number);
 const sqlOnly = process.env.BENCH_SQL === '1';
-/** Postings per second the event supply is sized for; a client that runs dry fails the run. */
-const MAX_RATE = 1500;
+/** Postings per second the event supply is sized for (BENCH_MAX_RATE); a client that runs dry fails the run. */
+const MAX_RATE = Number(process.env.BENCH_MAX_RATE ?? 3000);
 
 const riders = Array.from({ length: 3000 }, () => randomUUID());
 const drivers = Array.from({ length: 300 }, () => randomUUID());
