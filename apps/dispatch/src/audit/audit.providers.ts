@@ -23,7 +23,14 @@ export const auditProviders: Provider[] = [
     inject: [APP_CONFIG, SecretStore],
     useFactory: (config: AppConfig, secrets: SecretStore) => LogSigningKey.load(config, secrets),
   },
-  PseudonymKeys,
+  {
+    // On the log writer's own connections, not the app's pool: a dispatch step holds a pool
+    // connection (its uncommitted trip) while its leaf is built, so with every connection held
+    // by such steps a key lookup on the pool would wait for them, and they for it.
+    provide: PseudonymKeys,
+    inject: [LOG_WRITER_DB],
+    useFactory: (db: DataSource) => new PseudonymKeys(new SecretStore(db)),
+  },
   LogLeafBuilder,
   DecisionLogRepository,
   {
