@@ -1,5 +1,5 @@
 import { MEMBER_PASSWORD, SeededMembers, driverName, memberEmail, riderName } from '../seed/seed-members';
-import { ApiClient, DriverBot, Prng, RiderBot, SignedIn, approveDriver, inBatches, signInOrRegister } from '../sim';
+import { ApiClient, DriverBot, DriverClient, Prng, RiderBot, SignedIn, approveDriver, inBatches, signInOrRegister } from '../sim';
 import { RunMetrics } from './run-metrics';
 import { Scenario } from './scenario';
 import { TripTracker } from './trip-tracker';
@@ -31,7 +31,7 @@ export async function startFleet(
   tracker: TripTracker,
   rng: Prng,
   say: (line: string) => void,
-  options: { seeded?: SeededMembers; failover?: boolean; setupBudgetMs?: number } = {},
+  options: { seeded?: SeededMembers; failover?: boolean; setupBudgetMs?: number; driverClient?: DriverClient } = {},
 ): Promise<Fleet> {
   const creds = (name: string) => ({ email: memberEmail(s.name, name), password: MEMBER_PASSWORD });
   let ready = 0;
@@ -68,6 +68,7 @@ export async function startFleet(
       timeScale: s.timeScale,
       boardingMs: 200,
       reconnect: failover,
+      client: options.driverClient,
       rng,
       listener: (bot, e) => {
         switch (e.type) {

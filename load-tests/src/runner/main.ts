@@ -5,6 +5,7 @@
 //   [--kill-node-at S]  SIGKILL the last node S seconds into the window (its bots move to the others)
 //   [--members file]    members' tokens from `npm run load:seed` instead of HTTP sign-ins
 //   [--setup-minutes M] drivers not online after M minutes of setup are left out (default 12; the report says so)
+//   [--driver-client socket.io|lean]  the driver bots' client (default socket.io-client; lean for 10,000 drivers)
 //   [--no-baselines] [--out dir] [--drivers N] [--rate R] [--duration S] [--seed N]
 // npm run load -- search <scenario> ... [--rates 5,10,20,40] [--step-seconds 30] [--p99-limit 100] [--budget-minutes 18]
 // Scenarios are in load-tests/scenarios.json. Writes <out>/<scenario>-<time>.json and .md;
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { sampleCpu, startCluster } from '../cluster/cluster';
 import { ServerProcess } from '../cluster/server-process';
 import { SeededMembers, readSeededMembers } from '../seed/seed-members';
+import { DRIVER_CLIENTS, DriverClient } from '../sim';
 import { spawnBaselineServer } from './baselines';
 import { renderMarkdown } from './report';
 import { runLoad } from './run-load';
@@ -48,6 +50,7 @@ function options() {
       'p99-limit': { type: 'string', default: '100' },
       'budget-minutes': { type: 'string', default: '18' },
       'setup-minutes': { type: 'string', default: '12' },
+      'driver-client': { type: 'string', default: 'socket.io' },
     },
   });
 }
@@ -74,6 +77,11 @@ async function main(): Promise<number> {
     ...(values.rate && { requestsPerSecond: Number(values.rate) }),
     ...(values.duration && { durationSeconds: Number(values.duration) }),
   });
+  const driverClient = values['driver-client'] as DriverClient;
+  if (!DRIVER_CLIENTS.includes(driverClient)) {
+    console.error(`--driver-client must be one of ${DRIVER_CLIENTS.join(', ')}, not ${values['driver-client']}`);
+    return 2;
+  }
   const admin = { email: process.env.ADMIN_EMAIL ?? 'admin@coop.local', password: process.env.ADMIN_PASSWORD ?? 'demo-admin-password' };
   const seeded: SeededMembers | undefined = values.members ? readSeededMembers(values.members, scenario.name) : undefined;
   const out = values.out ?? join(dirname(scenariosPath()), 'results');
@@ -94,7 +102,7 @@ async function main(): Promise<number> {
   const baseline = values['no-baselines'] || search ? undefined : await spawnBaselineServer(values['floor-database-url']!);
   try {
     const run = (s: Scenario) =>
-      runLoad(s, { url: urls, seeded, setupBudgetMs: Number(values['setup-minutes']) * 60_000, failover: urls.length > 1, midRun, sampleCpu: cpu, admin, baselineUrl: baseline?.url, command, seed: Number(values.seed), say });
+      runLoad(s, { url: urls, seeded, setupBudgetMs: Number(values['setup-minutes']) * 60_000, driverClient, failover: urls.length > 1, midRun, sampleCpu: cpu, admin, baselineUrl: baseline?.url, command, seed: Number(values.seed), say });
     if (!search) {
       const report = await run(scenario);
       write(join(out, `${scenario.name}-${stamp(report.startedAt)}`), report, renderMarkdown(report));

@@ -3,6 +3,7 @@ import { RunReport, buildReport } from './report';
 import { Scenario } from './scenario';
 import { SeededMembers } from '../seed/seed-members';
 import { MidRunEvent, runSystem } from './system-run';
+import { DriverClient } from '../sim';
 
 export interface LoadRunOptions {
   /** One node's base URL, or several. */
@@ -11,6 +12,7 @@ export interface LoadRunOptions {
   failover?: boolean;
   midRun?: MidRunEvent;
   setupBudgetMs?: number;
+  driverClient?: DriverClient;
   sampleCpu?: () => Promise<Record<string, number>>;
   admin: { email: string; password: string };
   /** A running baseline server; without one the run has no baselines. */
@@ -46,6 +48,7 @@ export async function runLoad(scenario: Scenario, o: LoadRunOptions): Promise<Ru
     failover: o.failover,
     midRun: o.midRun,
     setupBudgetMs: o.setupBudgetMs,
+    driverClient: o.driverClient,
     sampleCpu: o.sampleCpu,
     admin: o.admin,
     seed: o.seed ?? 1,

@@ -5,10 +5,13 @@ import { seedMembers } from '../seed/seed-members';
 import { RunReport } from './report';
 import { runLoad } from './run-load';
 import { loadScenarios } from './scenario';
+import { DriverClient } from '../sim';
 
 jest.setTimeout(240_000);
 
-describe('the smoke load scenario', () => {
+// Both clients the driver bots can drive: the real socket.io-client (the default) and
+// LeanSocket (what the 10,000-driver runs use), each against a system of its own.
+describe.each<DriverClient>(['socket.io', 'lean'])('the smoke load scenario, driver bots on %s', (driverClient) => {
   let system: TestSystem;
   let baseline: BaselineServer;
   let dropFloor: () => Promise<void>;
@@ -23,7 +26,7 @@ describe('the smoke load scenario', () => {
     // Seeded members: 32 sign-ups and sign-ins over HTTP would cost the server 64 scrypt hashes
     // (minutes on a loaded machine); the demo city's test covers that path.
     const seeded = await seedMembers({ databaseUrl: system.config.DATABASE_URL, scenario: smoke.name, drivers: smoke.drivers, riders: smoke.riders });
-    report = await runLoad(smoke, { url: system.url, seeded, admin: ADMIN, baselineUrl: baseline.url, command: 'jest smoke.int-spec', say: () => undefined });
+    report = await runLoad(smoke, { url: system.url, seeded, driverClient, admin: ADMIN, baselineUrl: baseline.url, command: 'jest smoke.int-spec', say: () => undefined });
   });
   afterAll(async () => {
     await baseline?.close();

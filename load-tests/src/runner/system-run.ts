@@ -1,4 +1,4 @@
-import { ApiClient, ApiError, Prng, RiderBot, inBatches, offset, randomPointWithin, rounded, signIn, terminalStatuses } from '../sim';
+import { ApiClient, ApiError, DriverClient, Prng, RiderBot, inBatches, offset, randomPointWithin, rounded, signIn, terminalStatuses } from '../sim';
 import { SeededMembers } from '../seed/seed-members';
 import { nodeOrder, startFleet } from './fleet';
 import { RunMetrics } from './run-metrics';
@@ -42,6 +42,8 @@ export interface SystemRunOptions {
   midRun?: MidRunEvent;
   /** Setup stops putting drivers online after this long; the run goes on with those online. */
   setupBudgetMs?: number;
+  /** The client the driver bots use (default socket.io-client). */
+  driverClient?: DriverClient;
   /** CPU seconds used so far by each process of interest (the nodes, the generator), sampled around the window. */
   sampleCpu?: () => Promise<Record<string, number>>;
   admin: { email: string; password: string };
@@ -72,7 +74,7 @@ export async function runSystem(s: Scenario, o: SystemRunOptions): Promise<Syste
   // The admin signs in only when some driver still has to be approved over HTTP.
   const adminToken = o.seeded ? '' : (await signIn(api, o.admin)).token;
   const failover = o.failover ?? urls.length > 1;
-  const fleet = await startFleet(s, urls, apis, adminToken, metrics, tracker, rng, o.say, { seeded: o.seeded, failover, setupBudgetMs: o.setupBudgetMs });
+  const fleet = await startFleet(s, urls, apis, adminToken, metrics, tracker, rng, o.say, { seeded: o.seeded, failover, setupBudgetMs: o.setupBudgetMs, driverClient: o.driverClient });
 
   await o.beforeRun?.();
   // Let every driver's first fix land and the fix schedule reach its steady spread.

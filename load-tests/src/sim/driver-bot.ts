@@ -23,6 +23,14 @@ export type DriverEvent =
   | { type: 'interrupted'; during: string }
   | { type: 'error'; during: string; code: string; message: string };
 
+/**
+ * The socket.io client a bot drives: the real socket.io-client, or LeanSocket (lean-socket.ts),
+ * which speaks the same protocol at a fraction of the CPU per message, for runs with
+ * thousands of drivers on the machine that also runs the server.
+ */
+export const DRIVER_CLIENTS = ['socket.io', 'lean'] as const;
+export type DriverClient = (typeof DRIVER_CLIENTS)[number];
+
 export interface DriverBotOptions {
   name: string;
   /** The node to connect to, or several: the first, then the others in turn after a drop. */
@@ -45,6 +53,8 @@ export interface DriverBotOptions {
   /** Real time between arriving at the pickup and starting the trip. */
   boardingMs?: number;
   reconnect?: boolean;
+  /** Default 'socket.io'. */
+  client?: DriverClient;
   rng: Prng;
   listener?: (bot: DriverBot, event: DriverEvent) => void;
 }
@@ -82,8 +92,7 @@ export class DriverBot {
     this.speedMps = ((o.speedKmh ?? 30) * 1000) / 3600;
     const start = randomPointWithin(o.rng, o.home, o.roamRadiusM);
     this.leg = { from: start, to: start, startMs: Date.now(), durationMs: 0 };
-    // The lean client: thousands of bots each send a fix every few seconds (lean-socket.ts).
-    this.link = new SocketLink(o.url, '/drivers', o.token, { reconnect: o.reconnect, lean: true });
+    this.link = new SocketLink(o.url, '/drivers', o.token, { reconnect: o.reconnect, lean: o.client === 'lean' });
   }
 
   get name(): string {
