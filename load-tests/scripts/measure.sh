@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The recorded runs of load-tests/RESULTS.md, in one session: builds HEAD (git archive, so
 # nobody's uncommitted work is measured) into $BUILD, seeds the members into $DB, then
-#   friday  10,000 drivers, 50 requests/s for 5 min, one node, baselines in the same run
+#   friday  10,000 drivers (LeanSocket bots), 50 requests/s for 5 min, one node, baselines in the same run
 #   search  the city scenario's rate stepped up, on one node, then on two (ratio = capacity)
 #   kill    the city scenario on two nodes, node B SIGKILLed 30 s into the window
 #   compare the same search with p99 under 1 s as the mark, one node then two
@@ -45,7 +45,7 @@ for step in "${STEPS[@]}"; do
       done ;;
     friday)
       seed friday --database-url "$DATABASE_URL" --out /tmp/h3-members-friday.json
-      REDIS_PREFIX=h3-friday load friday --nodes 1 --members /tmp/h3-members-friday.json --setup-minutes 5 ;;
+      REDIS_PREFIX=h3-friday-$(date +%s) load friday --nodes 1 --members /tmp/h3-members-friday.json --setup-minutes 5 --driver-client lean ;;
     search)
       seed city --database-url "$DATABASE_URL" --drivers 1000 --riders 3000 --out /tmp/h3-members-city.json
       for n in 1 2; do
