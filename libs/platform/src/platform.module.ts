@@ -48,7 +48,7 @@ export class PlatformModule {
           provide: DataSource,
           useFactory: async () => {
             if (config.MIGRATE_ON_BOOT) await ensureDatabase(config.DATABASE_URL);
-            const db = createDataSource({ url: config.DATABASE_URL });
+            const db = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
             await db.initialize();
             if (config.MIGRATE_ON_BOOT) await migrate(db);
             return db;

@@ -19,6 +19,12 @@ export const appConfigSchema = z.object({
     .url()
     .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/coop'),
+  /**
+   * Connections in this process's PostgreSQL pool. A trip request holds one for its whole
+   * transaction, so the pool bounds how many requests are in flight at once; every process's
+   * pool (and the log writer's two) must fit PostgreSQL's max_connections.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   REDIS_URL: z
     .string()
     .url()
