@@ -19,6 +19,11 @@ export class PolicyRepository {
     return rows[0];
   }
 
+  /** Every version above `version`, oldest first (the versions a process has not cached yet). */
+  async after(version: number): Promise<PolicyVersion[]> {
+    return this.db.query(`SELECT version, hash, document FROM policies WHERE version > $1 ORDER BY version`, [version]);
+  }
+
   /** Stores version 1 when the table is empty (first boot); concurrent boots insert once. */
   async insertFirst(document: PolicyDocument, hash: string): Promise<void> {
     await this.db.query(

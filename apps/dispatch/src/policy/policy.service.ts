@@ -6,8 +6,11 @@ const REFRESH_MS = 5_000;
 
 /**
  * The policy in force, kept in memory and re-read every few seconds so a newly activated
- * version reaches every process quickly; specific versions are read on demand (replays,
- * trips requested under an older policy).
+ * version reaches every process quickly. Every stored version is cached too, loaded with each
+ * refresh: a trip request builds its decision leaf while it holds a pool connection, and a
+ * version read through the same pool then could wait on connections that all wait on it (the
+ * first-burst deadlock of the pseudonym keys, apps/dispatch/PERFORMANCE.md). A version newer
+ * than the last refresh is still read on demand.
  */
 @Injectable()
 export class PolicyService implements OnModuleInit, OnApplicationShutdown {
@@ -52,8 +55,15 @@ export class PolicyService implements OnModuleInit, OnApplicationShutdown {
     return found;
   }
 
+  private newestCached(): number {
+    let newest = 0;
+    for (const version of this.byVersion.keys()) newest = Math.max(newest, version);
+    return newest;
+  }
+
   /** Re-reads the version in force (also called right after an activation). */
   async refresh(): Promise<void> {
+    for (const stored of await this.policies.after(this.newestCached())) this.byVersion.set(stored.version, stored);
     const found = await this.policies.inForce();
     if (found) {
       this.current = found;
