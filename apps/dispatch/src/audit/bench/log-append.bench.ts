@@ -5,7 +5,8 @@
  *   cd /work/main && node -r @swc-node/register apps/dispatch/src/audit/bench/log-append.bench.ts [secondsPerWay] [writers=1,16,64,256]
  *
  * Each way runs in 0.5 s slices, the ways taking turns, secondsPerWay in all per writer count.
- * BENCH_WAYS=<regex> runs only the ways whose label matches (and the baseline). Besides
+ * BENCH_WAYS=<regex> runs only the ways whose label matches (and the baseline, unless
+ * BENCH_BASELINE=off: for a CPU profile of one way). Besides
  * appends/s, each row prints this process's CPU per append (process.cpuUsage), which the
  * machine's load moves far less than the rate.
  *
@@ -230,13 +231,15 @@ async function main(): Promise<void> {
     const slice = 0.5;
     const cycles = Math.max(1, Math.round(seconds / slice));
     console.log(`each way runs ${cycles} slices of ${slice} s per writer count, the ways taking turns`);
-    // BENCH_WAYS=<regex>: only the ways whose label matches (a shorter run); the baseline always runs.
+    // BENCH_WAYS=<regex>: only the ways whose label matches (a shorter run); the baseline runs too
+    // unless BENCH_BASELINE=off (for a CPU profile of one way alone).
     const only = process.env.BENCH_WAYS ? new RegExp(process.env.BENCH_WAYS) : undefined;
-    const chosen = ways.filter(([label], k) => k === 0 || !only || only.test(label));
-    console.log(`| path | writers | appends | appends/s | leaves per batch (mean) | locked batches | this process's CPU per append (us) | load average at the end |`);
+    const baseline = process.env.BENCH_BASELINE !== 'off';
+    const chosen = ways.filter(([label], k) => (k === 0 ? baseline : !only || only.test(label)));
+    console.log(`| path | writers | appends | appends/s | leaves per batch (mean) | locked batches | this process's CPU per append (us; of it in the kernel) | load average at the end |`);
     console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
     for (const writers of writerCounts) {
-      const totals = chosen.map(() => ({ appends: 0, seconds: 0, batches: 0, locked: 0, cpuUs: 0 }));
+      const totals = chosen.map(() => ({ appends: 0, seconds: 0, batches: 0, locked: 0, cpuUs: 0, systemUs: 0 }));
       for (let c = 0; c < cycles; c++) {
         for (const [k, [, once, log]] of chosen.entries()) {
           const before = log && committed(log);
@@ -245,6 +248,7 @@ async function main(): Promise<void> {
           const { total, elapsed } = await measure(writers, slice, once);
           const cpu = process.cpuUsage(cpuBefore);
           totals[k].cpuUs += cpu.user + cpu.system;
+          totals[k].systemUs += cpu.system;
           const after = log && committed(log);
           totals[k].appends += total;
           totals[k].seconds += elapsed;
@@ -255,7 +259,7 @@ async function main(): Promise<void> {
       for (const [k, [label, , log]] of chosen.entries()) {
         const t = totals[k];
         const perBatch = (t.appends / Math.max(1, t.batches)).toFixed(1);
-        const cpuPerAppend = Math.round(t.cpuUs / Math.max(1, t.appends));
+        const cpuPerAppend = `${Math.round(t.cpuUs / Math.max(1, t.appends))} (system ${Math.round(t.systemUs / Math.max(1, t.appends))})`;
         console.log(`| ${label} | ${writers} | ${t.appends} | ${Math.round(t.appends / t.seconds)} | ${perBatch} | ${log ? t.locked : ''} | ${cpuPerAppend} | ${load()} |`);
       }
     }
