@@ -1,6 +1,6 @@
 /**
  * Where the ledger worker's CPU goes per completed trip: posts completions (each with its card
- * hold placed beforehand) from 16 concurrent clients, without pgbench, for a CPU profile.
+ * hold placed beforehand) from 16 concurrent clients (PROFILE_CLIENTS), without pgbench, for a CPU profile.
  *
  *   node -r @swc-node/register apps/ledger/bench/postings.profile.ts /tmp/ledger.cpuprofile
  *   node -r @swc-node/register load-tests/src/profile/cpu-profile-top.ts /tmp/ledger.cpuprofile
@@ -19,7 +19,7 @@ import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
-const clients = 16;
+const clients = Number(process.env.PROFILE_CLIENTS ?? 16);
 const perClient = Number(process.env.PROFILE_EVENTS ?? 200);
 
 async function main(): Promise<void> {
