@@ -9,8 +9,6 @@
  *   COMPARE_EVENTS=1500 COMPARE_CLIENTS=16 COMPARE_ROUNDS=2 node -r @swc-node/register apps/ledger/bench/hold-paths.compare.ts
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { moneyFromJson } from '@coop/money';
 import { createDataSource, ensureDatabase, Metrics, migrate } from '@coop/platform';
@@ -23,27 +21,13 @@ import { tripCompletedEventSchema, tripRequestedEventSchema } from '../src/event
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
+import { backendCpuMs, drivers, riders } from './bench-support';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
 const n = Number(process.env.COMPARE_EVENTS ?? 1500);
 const clients = Number(process.env.COMPARE_CLIENTS ?? 16);
 const rounds = Number(process.env.COMPARE_ROUNDS ?? 2);
 const APP = 'ledger-hold-compare';
-
-/** CPU milliseconds used so far by this pool's backends (clock ticks at 100 Hz). */
-async function backendCpuMs(db: DataSource): Promise<number> {
-  const rows: Array<{ pid: number }> = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [APP]);
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Not on this host, or gone: the reading is rough anyway.
-    }
-  }
-  return ticks * 10;
-}
 
 async function main(): Promise<void> {
   await ensureDatabase(url);
@@ -59,8 +43,6 @@ async function main(): Promise<void> {
   const postings = new PostingService(journal, new Metrics());
   const policies = new FarePolicyReader(db);
   const handler = new TripEventHandler(postings, policies, journal);
-  const riders = Array.from({ length: 3000 }, () => randomUUID());
-  const drivers = Array.from({ length: 300 }, () => randomUUID());
 
   const readFirst = async (data: ReturnType<typeof completedEvent>) => {
     const event = tripCompletedEventSchema.parse(data);
@@ -76,14 +58,14 @@ async function main(): Promise<void> {
       const policy = await policies.byHash(events[0]!.policyHash);
       const holds = events.map((e) => holdEntry(tripRequestedEventSchema.parse(requestedEvent({ tripId: e.tripId, riderId: e.riderId })), policy));
       for (const answer of await journal.appendUnits(holds.map((h) => [h]))) if (!answer.ok) throw answer.error;
-      const backend = await backendCpuMs(db);
+      const backend = await backendCpuMs(db, APP);
       const cpu = process.cpuUsage();
       const started = process.hrtime.bigint();
       let next = 0;
       await Promise.all(Array.from({ length: clients }, async () => { while (next < n) await post(events[next++]!); }));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const used = process.cpuUsage(cpu);
-      const backendMs = (await backendCpuMs(db)) - backend;
+      const backendMs = (await backendCpuMs(db, APP)) - backend;
       console.log(
         `round ${round + 1} ${name.padEnd(10)} ${clients} clients: ${(n / seconds).toFixed(0)} completions/s, worker CPU ${((used.user + used.system) / 1000 / n).toFixed(2)} ms each, ` +
           `backends ~${(backendMs / n).toFixed(2)} ms each`,

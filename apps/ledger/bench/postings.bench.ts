@@ -23,19 +23,16 @@
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, ensureDatabase, Metrics, migrate } from '@coop/platform';
 import { defaultPolicy, policyHash } from '@coop/policy';
-import { parseFarePolicy } from '@coop/money';
-import { completedEvent, requestedEvent } from '../test/ledger-fixtures';
-import { holdEntry } from '../src/events/hold-postings';
-import { tripRequestedEventSchema } from '../src/events/trip-event.schemas';
+import { completedEvent } from '../test/ledger-fixtures';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
+import { completionsWithHolds, drivers, riders } from './bench-support';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -45,10 +42,6 @@ const sqlOnly = process.env.BENCH_SQL === '1';
 /** Postings per second the event supply is sized for (BENCH_MAX_RATE); a client that runs dry fails the run. */
 const MAX_RATE = Number(process.env.BENCH_MAX_RATE ?? 3000);
 
-const riders = Array.from({ length: 3000 }, () => randomUUID());
-const drivers = Array.from({ length: 300 }, () => randomUUID());
-const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-
 function pgbenchTps(clients: number, script?: string): number {
   const args = ['-n', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', String(seconds), ...(script ? ['-f', script] : []), url];
   const out = execFileSync('pgbench', args, { encoding: 'utf8' });
@@ -57,24 +50,10 @@ function pgbenchTps(clients: number, script?: string): number {
   return Number(match[1]);
 }
 
-const fares = parseFarePolicy(defaultPolicy.fares);
-
-/** Completed-trip events for one client; with holds, each trip's hold is placed first (in bulk: setup, not measured). */
-async function eventsFor(journal: LedgerRepository, count: number, withHold: boolean) {
-  const events = Array.from({ length: count }, () => completedEvent({ riderId: pick(riders), driverId: pick(drivers) }));
-  if (withHold) {
-    const holds = events.map((e) => holdEntry(tripRequestedEventSchema.parse(requestedEvent({ tripId: e.tripId, riderId: e.riderId })), fares));
-    for (let i = 0; i < holds.length; i += 500) {
-      for (const answer of await journal.appendUnits(holds.slice(i, i + 500).map((h) => [h]))) if (!answer.ok) throw answer.error;
-    }
-  }
-  return events;
-}
-
 async function postingsTps(handler: TripEventHandler, journal: LedgerRepository, clients: number, withHold: boolean): Promise<number> {
   // Enough events for well above the fastest rate seen; clients take them from one list, so a
   // faster client does not run dry before a slower one.
-  const events = await eventsFor(journal, MAX_RATE * seconds, withHold);
+  const events = await completionsWithHolds(journal, MAX_RATE * seconds, withHold);
   let next = 0;
   let done = 0;
   const deadline = Date.now() + seconds * 1000;

@@ -11,70 +11,35 @@
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
 import { createDataSource, ensureDatabase, Metrics, migrate } from '@coop/platform';
 import { defaultPolicy, policyHash } from '@coop/policy';
-import { parseFarePolicy } from '@coop/money';
-import { completedEvent, requestedEvent } from '../test/ledger-fixtures';
-import { holdEntry } from '../src/events/hold-postings';
-import { tripRequestedEventSchema } from '../src/events/trip-event.schemas';
+import { completedEvent } from '../test/ledger-fixtures';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
+import { backendCpuMs, completionsWithHolds, drivers, riders, walCounters, WalCounters } from './bench-support';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
 const seconds = Number(process.env.BREAKDOWN_SECONDS ?? 6);
 const rounds = Number(process.env.BREAKDOWN_ROUNDS ?? 2);
 const APP = 'ledger-breakdown';
 
-const riders = Array.from({ length: 3000 }, () => randomUUID());
-const drivers = Array.from({ length: 300 }, () => randomUUID());
-const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-const fares = parseFarePolicy(defaultPolicy.fares);
 
-interface Wal { records: number; fpi: number; bytes: number }
+interface Figures { perSecond: number; wallMs: number; nodeCpuMs: number; backendCpuMs: number; wal: WalCounters }
 
-/** The cluster's WAL counters (pg_stat_wal, PostgreSQL 14+): shared by everything running. */
-async function wal(db: DataSource): Promise<Wal> {
-  const [row] = await db.query(`SELECT wal_records::float8 AS records, wal_fpi::float8 AS fpi, wal_bytes::float8 AS bytes FROM pg_stat_wal`);
-  return row;
-}
-
-/** CPU milliseconds used so far by the backends of connections named `name` (clock ticks at 100 Hz). */
-async function backendCpuMs(db: DataSource, name: string): Promise<number> {
-  const rows: Array<{ pid: number }> = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [name]);
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Not on this host, or gone: the reading is rough anyway.
-    }
-  }
-  return ticks * 10;
-}
-
-interface Figures { perSecond: number; wallMs: number; nodeCpuMs: number; backendCpuMs: number; wal: Wal }
-
-const perUnit = (before: Wal, after: Wal, n: number): Wal => ({
+const perUnit = (before: WalCounters, after: WalCounters, n: number): WalCounters => ({
   records: (after.records - before.records) / n,
   fpi: (after.fpi - before.fpi) / n,
   bytes: (after.bytes - before.bytes) / n,
 });
 
 async function postings(db: DataSource, name: string, handler: TripEventHandler, journal: LedgerRepository, stats: DataSource): Promise<Figures> {
-  const events = Array.from({ length: 2500 * seconds }, () => completedEvent({ riderId: pick(riders), driverId: pick(drivers) }));
-  const holds = events.map((e) => holdEntry(tripRequestedEventSchema.parse(requestedEvent({ tripId: e.tripId, riderId: e.riderId })), fares));
-  for (let i = 0; i < holds.length; i += 500) {
-    for (const answer of await journal.appendUnits(holds.slice(i, i + 500).map((h) => [h]))) if (!answer.ok) throw answer.error;
-  }
+  const events = await completionsWithHolds(journal, 2500 * seconds);
   await db.query('CHECKPOINT');
-  const walBefore = await wal(stats);
+  const walBefore = await walCounters(stats);
   const backendBefore = await backendCpuMs(stats, name);
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -93,19 +58,19 @@ async function postings(db: DataSource, name: string, handler: TripEventHandler,
     wallMs: wall / done,
     nodeCpuMs: (used.user + used.system) / 1000 / done,
     backendCpuMs: backend / done,
-    wal: perUnit(walBefore, await wal(stats), done),
+    wal: perUnit(walBefore, await walCounters(stats), done),
   };
 }
 
 /** pgbench at one client, with PGOPTIONS for its session settings. */
 async function pgbench(stats: DataSource, options: string): Promise<Figures> {
   await stats.query('CHECKPOINT');
-  const walBefore = await wal(stats);
+  const walBefore = await walCounters(stats);
   const env = { ...process.env, PGOPTIONS: options };
   const out = execFileSync('pgbench', ['-n', '-c', '1', '-j', '1', '-T', String(seconds), url], { encoding: 'utf8', env });
   const tx = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1]);
   const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-  return { perSecond: tps, wallMs: 1000 / tps, nodeCpuMs: NaN, backendCpuMs: NaN, wal: perUnit(walBefore, await wal(stats), tx) };
+  return { perSecond: tps, wallMs: 1000 / tps, nodeCpuMs: NaN, backendCpuMs: NaN, wal: perUnit(walBefore, await walCounters(stats), tx) };
 }
 
 const row = (what: string, f: Figures) =>

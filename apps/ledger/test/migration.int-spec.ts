@@ -20,6 +20,7 @@ import { LedgerReversalLimits1763900000851 } from '../../../libs/platform/src/da
 import { LedgerHoldStatesFromJournal1763900000860 } from '../../../libs/platform/src/database/migrations/1763900000860-ledger-hold-states-from-journal';
 import { LedgerIdChecksUncounted1763900000861 } from '../../../libs/platform/src/database/migrations/1763900000861-ledger-id-checks-uncounted';
 import { LedgerLineReferencesPerStatement1763900000862 } from '../../../libs/platform/src/database/migrations/1763900000862-ledger-line-references-per-statement';
+import { LedgerPostingsByAccountInJournalOrder1763900000863 } from '../../../libs/platform/src/database/migrations/1763900000863-ledger-postings-by-account-in-journal-order';
 
 jest.setTimeout(30_000);
 
@@ -52,6 +53,10 @@ describe('the ledger migration', () => {
       expect(await tables()).toEqual(['ledger_accounts', 'ledger_postings', 'ledger_tip_requests', 'ledger_transactions']);
       expect(await views()).toEqual(['ledger_hold_states']);
       expect(await functions()).toEqual(['ledger_append', 'ledger_append', 'ledger_check_balanced', 'ledger_check_balanced_lines', 'ledger_check_entry', 'ledger_check_has_lines', 'ledger_check_release', 'ledger_check_reversal_limit']);
+      const byAccount = async () => (await db.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'ledger_postings_by_account'`))[0]?.indexdef;
+      expect(await byAccount()).toMatch(/ON public\.ledger_postings USING btree \(account_id\)$/);
+      await new LedgerPostingsByAccountInJournalOrder1763900000863().down(runner);
+      expect(await byAccount()).toMatch(/\(account_id, transaction_id\)$/);
       await new LedgerLineReferencesPerStatement1763900000862().down(runner);
       await new LedgerIdChecksUncounted1763900000861().down(runner);
       await new LedgerHoldStatesFromJournal1763900000860().down(runner);
@@ -82,6 +87,8 @@ describe('the ledger migration', () => {
       await new LedgerHoldStatesFromJournal1763900000860().up(runner);
       await new LedgerIdChecksUncounted1763900000861().up(runner);
       await new LedgerLineReferencesPerStatement1763900000862().up(runner);
+      await new LedgerPostingsByAccountInJournalOrder1763900000863().up(runner);
+      expect(await byAccount()).toMatch(/\(account_id\)$/);
       expect(await views()).toEqual(['ledger_hold_states']);
       // Working again: an unbalanced raw entry is still refused.
       await runner.startTransaction();

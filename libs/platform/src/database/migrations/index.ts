@@ -18,6 +18,7 @@ import { LedgerAppendAccountsRace1763900000813 } from './1763900000813-ledger-ap
 import { LedgerHoldStatesFromJournal1763900000860 } from './1763900000860-ledger-hold-states-from-journal';
 import { LedgerIdChecksUncounted1763900000861 } from './1763900000861-ledger-id-checks-uncounted';
 import { LedgerLineReferencesPerStatement1763900000862 } from './1763900000862-ledger-line-references-per-statement';
+import { LedgerPostingsByAccountInJournalOrder1763900000863 } from './1763900000863-ledger-postings-by-account-in-journal-order';
 import { LedgerTipRequests1763900000850 } from './1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from './1763900000851-ledger-reversal-limits';
 
@@ -30,4 +31,5 @@ export const allMigrations = [
   LedgerAppendIfPending1763900000810, LedgerAppendIndexLookups1763900000811, LedgerBalancePerStatement1763900000812,
   LedgerTipRequests1763900000850, LedgerReversalLimits1763900000851, LedgerAppendAccountsRace1763900000813,
   LedgerHoldStatesFromJournal1763900000860, LedgerIdChecksUncounted1763900000861, LedgerLineReferencesPerStatement1763900000862,
+  LedgerPostingsByAccountInJournalOrder1763900000863,
 ] as const;
