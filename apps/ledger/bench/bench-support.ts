@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { parseFarePolicy } from '@coop/money';
 import { defaultPolicy } from '@coop/policy';
+import { tripId } from '@coop/testing';
 import { completedEvent, requestedEvent } from '../test/ledger-fixtures';
 import { holdEntry } from '../src/events/hold-postings';
 import { tripRequestedEventSchema } from '../src/events/trip-event.schemas';
@@ -16,9 +17,17 @@ const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
 const fares = parseFarePolicy(defaultPolicy.fares);
 
-/** `count` completed-trip events between pool members; with `withHold`, each trip's card hold is placed first (setup, not measured). */
-export async function completionsWithHolds(journal: LedgerRepository, count: number, withHold = true) {
-  const events = Array.from({ length: count }, () => completedEvent({ riderId: pick(riders), driverId: pick(drivers) }));
+/** How trip ids are made: `v7` as the database does since migration 1763900000864, `random` (v4) as before it. */
+export type TripIds = 'v7' | 'random';
+
+/**
+ * `count` completed-trip events between pool members; with `withHold`, each trip's card hold is
+ * placed first (setup, not measured).
+ */
+export async function completionsWithHolds(journal: LedgerRepository, count: number, withHold = true, tripIds: TripIds = 'v7') {
+  const events = Array.from({ length: count }, () =>
+    completedEvent({ tripId: tripIds === 'v7' ? tripId() : randomUUID(), riderId: pick(riders), driverId: pick(drivers) }),
+  );
   if (withHold) {
     const holds = events.map((e) => holdEntry(tripRequestedEventSchema.parse(requestedEvent({ tripId: e.tripId, riderId: e.riderId })), fares));
     for (let i = 0; i < holds.length; i += 500) {

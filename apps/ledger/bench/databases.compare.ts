@@ -2,7 +2,8 @@
  * The same completions (each with its card hold) posted to several already-migrated databases
  * in alternating rounds, so a schema change is measured against the schema before it on the
  * same machine at the same time: completions/s, this process's CPU, the backends' CPU, and the
- * ledger's blocks read from outside shared_buffers, per completion.
+ * ledger's blocks read from outside shared_buffers, per completion. A database may be named
+ * with `:random` to post trips with random (v4) ids, as before migration 1763900000864.
  *
  *   COMPARE_DATABASES=coop_ledger_bench_before,coop_ledger_bench COMPARE_CLIENTS=1,8 \
  *     COMPARE_SECONDS=8 COMPARE_ROUNDS=3 npm run ts apps/ledger/bench/databases.compare.ts
@@ -19,7 +20,7 @@ import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
-import { backendCpuMs, completionsWithHolds, drivers, ledgerBlocksRead, riders } from './bench-support';
+import { backendCpuMs, completionsWithHolds, drivers, ledgerBlocksRead, riders, TripIds } from './bench-support';
 
 const server = process.env.COMPARE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const names = (process.env.COMPARE_DATABASES ?? '').split(',').filter(Boolean);
@@ -27,7 +28,8 @@ const clientCounts = (process.env.COMPARE_CLIENTS ?? '1,8').split(',').map(Numbe
 const seconds = Number(process.env.COMPARE_SECONDS ?? 8);
 const rounds = Number(process.env.COMPARE_ROUNDS ?? 3);
 
-async function ledgerOn(name: string) {
+async function ledgerOn(arm: string) {
+  const [name, ids = 'v7'] = arm.split(':') as [string, TripIds?];
   const app = `ledger-compare-${name}`;
   const db = createDataSource({ url: `${server}/${name}`, poolSize: Math.max(...clientCounts) + 2, applicationName: app });
   await db.initialize();
@@ -37,13 +39,13 @@ async function ledgerOn(name: string) {
   for (let i = 0; i < riders.length; i += 50) {
     await Promise.all(riders.slice(i, i + 50).map((riderId, j) => handler.handle('trip.completed', completedEvent({ riderId, driverId: drivers[(i + j) % drivers.length] }))));
   }
-  return { name, app, db, journal, handler };
+  return { name: arm, app, db, journal, handler, ids };
 }
 
 type Ledger = Awaited<ReturnType<typeof ledgerOn>>;
 
 async function round(ledger: Ledger, clients: number) {
-  const events = await completionsWithHolds(ledger.journal, 3000 * seconds);
+  const events = await completionsWithHolds(ledger.journal, 3000 * seconds, true, ledger.ids);
   const blocks = await ledgerBlocksRead(ledger.db);
   const backend = await backendCpuMs(ledger.db, ledger.app);
   const cpu = process.cpuUsage();

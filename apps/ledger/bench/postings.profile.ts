@@ -8,15 +8,15 @@
  * Only the completions are profiled (the holds are placed before the profiler starts).
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createDataSource, Metrics, migrate } from '@coop/platform';
-import { completedEvent, requestedEvent } from '../test/ledger-fixtures';
+import { completedEvent } from '../test/ledger-fixtures';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
+import { completionsWithHolds, drivers, riders } from './bench-support';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
 const clients = Number(process.env.PROFILE_CLIENTS ?? 16);
@@ -28,12 +28,12 @@ async function main(): Promise<void> {
   await migrate(db);
   const journal = new LedgerRepository(db);
   const handler = new TripEventHandler(new PostingService(journal, new Metrics()), new FarePolicyReader(db), journal);
-  const riders = Array.from({ length: 3000 }, () => randomUUID());
-  const drivers = Array.from({ length: 300 }, () => randomUUID());
-  const events = Array.from({ length: clients }, () =>
-    Array.from({ length: perClient }, () => completedEvent({ riderId: riders[Math.floor(Math.random() * riders.length)], driverId: drivers[Math.floor(Math.random() * drivers.length)] })),
-  );
-  for (const batch of events) await Promise.all(batch.map((e) => handler.handle('trip.requested', requestedEvent({ tripId: e.tripId, riderId: e.riderId }))));
+  // Open the members' accounts first, as in production most postings find them open.
+  for (let i = 0; i < riders.length; i += 50) {
+    await Promise.all(riders.slice(i, i + 50).map((riderId, j) => handler.handle('trip.completed', completedEvent({ riderId, driverId: drivers[(i + j) % drivers.length] }))));
+  }
+  const events: Array<Awaited<ReturnType<typeof completionsWithHolds>>> = [];
+  for (let c = 0; c < clients; c++) events.push(await completionsWithHolds(journal, perClient));
   const session = new Session();
   session.connect();
   const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));

@@ -5,7 +5,7 @@ import { finalFare, moneyToJson, moneyTreeToJson, quoteFare, splitFare } from '@
 import { AppConfig, createDataSource, Metrics, SystemClock } from '@coop/platform';
 import { HoldExpiryService } from '../src/holds/hold-expiry.service';
 import { defaultPolicy, policyHash } from '@coop/policy';
-import { createTestDatabase } from '@coop/testing';
+import { createTestDatabase, tripId } from '@coop/testing';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
@@ -40,7 +40,7 @@ export function requestedEvent(options: { tripId?: string; riderId?: string } = 
   const quote = fixtureQuote();
   return {
     outboxId: '0',
-    tripId: options.tripId ?? randomUUID(),
+    tripId: options.tripId ?? tripId(),
     riderId: options.riderId ?? randomUUID(),
     quoteId: randomUUID(),
     kind: 'ride',
@@ -64,7 +64,7 @@ export function completedEvent(
   const split = splitFare(fares, fare.total);
   return {
     outboxId: '1',
-    tripId: options.tripId ?? randomUUID(),
+    tripId: options.tripId ?? tripId(),
     riderId: options.riderId ?? randomUUID(),
     driverId: options.driverId ?? randomUUID(),
     policyVersion: 1,
@@ -84,7 +84,7 @@ export function cancelledEvent(secondsAfterMatch: number | null, options: { trip
   const at = new Date();
   return {
     outboxId: '2',
-    tripId: options.tripId ?? randomUUID(),
+    tripId: options.tripId ?? tripId(),
     riderId: options.riderId ?? randomUUID(),
     driverId: secondsAfterMatch === null ? null : randomUUID(),
     statusBefore: secondsAfterMatch === null ? 'offered' : 'matched',

@@ -14,9 +14,10 @@ export interface DataSourceOptions {
  * because the races of dispatch are settled by conditional updates and row locks.
  */
 export function createDataSource(options: DataSourceOptions): DataSource {
+  const session = sessionOptions(options.url);
   return new DataSource({
     type: 'postgres',
-    url: options.url,
+    url: session.url,
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
@@ -34,8 +35,26 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       // DataSource still exits, as it did once the 10 s timeout had closed them).
       allowExitOnIdle: true,
       application_name: options.applicationName ?? 'coop-dispatch',
+      options: session.options,
     },
   });
+}
+
+/**
+ * Settings every connection of the app starts with, then any given in the URL's `options`
+ * (node-postgres lets the URL's `options` replace the config's: the URL goes without them).
+ *
+ * jit=off: the app's statements are short and planned per call, and on a table without
+ * statistics (autovacuum off, or a table that grew before its first ANALYZE) the planner's
+ * default estimates put a one-row probe above jit_above_cost; the ledger's deferred check of
+ * each entry then spent ~10 ms compiling code for 0.2 ms of work, at every commit
+ * (apps/ledger/README.md, Benchmark). Reports that would gain from JIT do not run here.
+ */
+export function sessionOptions(url: string): { url: string; options: string } {
+  const parsed = new URL(url);
+  const given = parsed.searchParams.get('options');
+  parsed.searchParams.delete('options');
+  return { url: given === null ? url : parsed.toString(), options: ['-c jit=off', given].filter(Boolean).join(' ') };
 }
 
 /** Applies every pending migration; safe to call from several processes at once. */

@@ -19,6 +19,7 @@ import { LedgerHoldStatesFromJournal1763900000860 } from './1763900000860-ledger
 import { LedgerIdChecksUncounted1763900000861 } from './1763900000861-ledger-id-checks-uncounted';
 import { LedgerLineReferencesPerStatement1763900000862 } from './1763900000862-ledger-line-references-per-statement';
 import { LedgerPostingsByAccountInJournalOrder1763900000863 } from './1763900000863-ledger-postings-by-account-in-journal-order';
+import { TripIdsInTimeOrder1763900000864 } from './1763900000864-trip-ids-in-time-order';
 import { LedgerTipRequests1763900000850 } from './1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from './1763900000851-ledger-reversal-limits';
 
@@ -31,5 +32,5 @@ export const allMigrations = [
   LedgerAppendIfPending1763900000810, LedgerAppendIndexLookups1763900000811, LedgerBalancePerStatement1763900000812,
   LedgerTipRequests1763900000850, LedgerReversalLimits1763900000851, LedgerAppendAccountsRace1763900000813,
   LedgerHoldStatesFromJournal1763900000860, LedgerIdChecksUncounted1763900000861, LedgerLineReferencesPerStatement1763900000862,
-  LedgerPostingsByAccountInJournalOrder1763900000863,
+  LedgerPostingsByAccountInJournalOrder1763900000863, TripIdsInTimeOrder1763900000864,
 ] as const;
