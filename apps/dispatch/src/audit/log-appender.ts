@@ -35,7 +35,24 @@ export interface LogAppenderOptions {
    * Default CONTENDED_BACKOFF_MS.
    */
   contendedBackoffMs?: number;
+  /**
+   * Callers of a committed batch resumed per turn of the event loop (default RESUME_SLICE; 0: all
+   * at once, as before 2026-12-07). See RESUME_SLICE.
+   */
+  resumeSlice?: number;
 }
+
+/**
+ * Callers resumed per turn of the event loop once their batch committed. Resumed all at once, the
+ * callers of a large batch ran their continuations (building their next leaves, ~150-200 us each)
+ * back to back in one run of microtasks, and the appender could send nothing until all were
+ * done: building and storing alternated. Now the first slice resumes at the commit and the rest
+ * one slice per turn (setImmediate), each turn first sending what is queued (pump): the leaves
+ * of the first slices go out as the next batch, and its statements' replies are read between
+ * slices, while later slices still build. Only when a caller resumes changes: each still resumes
+ * only after its own batch committed (or failed), in the order of the batches and of their leaves.
+ */
+export const RESUME_SLICE = 8;
 
 /** How long the appender keeps to the locked way after seeing another writer's append. */
 export const CONTENDED_BACKOFF_MS = 1000;
@@ -114,6 +131,10 @@ export class LogAppender implements OnApplicationShutdown {
   private readonly depth: number;
   private readonly singleStatement: boolean;
   private readonly backoffMs: number;
+  private readonly resumeSlice: number;
+  /** Callers whose batch has settled, not yet resumed (from resumingHead on), in order. */
+  private resuming: { p: Pending; index: number; error?: Error }[] = [];
+  private resumingHead = 0;
   /** Until then (Date.now()), batches go the locked way: another writer appended recently. */
   private contendedUntil = 0;
   /** The tree size after this appender's last committed batch (undefined: unknown). */
@@ -132,6 +153,7 @@ export class LogAppender implements OnApplicationShutdown {
     this.depth = options.depth ?? PIPELINE_DEPTH;
     this.singleStatement = options.singleStatement ?? false;
     this.backoffMs = options.contendedBackoffMs ?? CONTENDED_BACKOFF_MS;
+    this.resumeSlice = options.resumeSlice ?? RESUME_SLICE;
     this.batches = metrics.counter('audit_log_batches_total', 'Log append transactions committed by this process');
     this.batchSizes = metrics.histogram('audit_log_batch_leaves', 'Leaves per committed log batch', [1, 2, 4, 8, 16, 32, 64, 128, 256, 500]);
     this.failures = metrics.counter('audit_log_batch_failures_total', 'Log batches that failed to commit (their callers were told)');
@@ -183,7 +205,7 @@ export class LogAppender implements OnApplicationShutdown {
 
   /** Waits for everything queued so far to be written (or to fail). */
   async flush(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight > 0) {
+    while (this.queue.length > 0 || this.inFlight > 0 || this.resumingHead < this.resuming.length) {
       this.schedule();
       await this.settled;
       await new Promise((r) => setImmediate(r));
@@ -196,14 +218,40 @@ export class LogAppender implements OnApplicationShutdown {
     if (this.db.isInitialized) await this.db.destroy();
   }
 
-  /** setImmediate: callers that queue in the same turn of the event loop share a batch. */
+  /**
+   * setImmediate: callers that queue in the same turn of the event loop share a batch. Each turn
+   * sends what it can, then resumes the next slice of settled callers (see RESUME_SLICE).
+   */
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       this.pump();
+      this.resumeNext();
     });
+  }
+
+  /** Queues a settled batch's callers to resume; the first slice now if none are waiting before them. */
+  private resume(batch: Pending[], outcome: { start: number } | { error: Error }): void {
+    const waiting = this.resumingHead < this.resuming.length;
+    batch.forEach((p, k) => this.resuming.push('error' in outcome ? { p, index: -1, error: outcome.error } : { p, index: outcome.start + k }));
+    if (!waiting) this.resumeNext();
+  }
+
+  /** Resolves (or rejects) the next slice of settled callers; schedules a turn for the rest. */
+  private resumeNext(): void {
+    const slice = this.resumeSlice > 0 ? this.resumeSlice : Infinity;
+    const end = Math.min(this.resuming.length, this.resumingHead + slice);
+    for (; this.resumingHead < end; this.resumingHead++) {
+      const r = this.resuming[this.resumingHead];
+      if (r.error) r.p.reject(r.error);
+      else r.p.resolve(r.index);
+    }
+    if (this.resumingHead === this.resuming.length) {
+      this.resuming = [];
+      this.resumingHead = 0;
+    } else this.schedule();
   }
 
   private pump(): void {
@@ -274,7 +322,7 @@ export class LogAppender implements OnApplicationShutdown {
       this.committed.leaves += batch.length;
       this.batches.inc();
       this.batchSizes.observe(batch.length);
-      batch.forEach((p, k) => p.resolve(start + k));
+      this.resume(batch, { start });
     } catch (cause) {
       // The tree is unknown now (a broken connection may even have committed): next batch goes the locked way.
       this.tip = undefined;
@@ -283,7 +331,7 @@ export class LogAppender implements OnApplicationShutdown {
       this.failures.inc();
       this.logger.error({ msg: 'log batch failed to commit; its callers were told', leaves: batch.length, error: (cause as Error).message });
       const error = new LogAppendFailed(cause);
-      for (const p of batch) p.reject(error);
+      this.resume(batch, { error });
     }
   }
 }
