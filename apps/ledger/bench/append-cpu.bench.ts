@@ -13,19 +13,15 @@
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
 import { createDataSource, ensureDatabase, Metrics, migrate } from '@coop/platform';
 import { defaultPolicy, policyHash } from '@coop/policy';
-import { completedEvent, requestedEvent } from '../test/ledger-fixtures';
-import { holdEntry } from '../src/events/hold-postings';
 import { TripEventHandler } from '../src/events/trip-event.handler';
-import { tripRequestedEventSchema } from '../src/events/trip-event.schemas';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
+import { backendPids, completionsWithHolds, cpuMsOf, openMemberAccounts } from './bench-support';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
 const n = Number(process.env.CPU_EVENTS ?? 3000);
@@ -33,25 +29,6 @@ const clients = Number(process.env.CPU_CLIENTS ?? 16);
 const rounds = Number(process.env.CPU_ROUNDS ?? 3);
 const perfSeconds = Number(process.env.CPU_PERF_SECONDS ?? 0);
 const APP = 'ledger-append-cpu';
-
-async function backendPids(db: DataSource): Promise<number[]> {
-  const rows: Array<{ pid: number }> = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [APP]);
-  return rows.map((r) => r.pid);
-}
-
-/** CPU milliseconds used so far by these backends (clock ticks at 100 Hz). */
-function cpuMs(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Gone, or not on this host.
-    }
-  }
-  return ticks * 10;
-}
 
 /** perf record on the backends for perfSeconds; resolves when perf has written its file. */
 function perfRecord(pids: readonly number[]): Promise<unknown> {
@@ -76,24 +53,15 @@ async function main(): Promise<void> {
   const journal = new LedgerRepository(db);
   const policies = new FarePolicyReader(db);
   const handler = new TripEventHandler(new PostingService(journal, new Metrics()), policies, journal);
-  const riders = Array.from({ length: 3000 }, () => randomUUID());
-  const drivers = Array.from({ length: 300 }, () => randomUUID());
-  const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-  // Open the pools' accounts and warm every connection's cached plans.
-  await Promise.all(riders.map((riderId, i) => handler.handle('trip.completed', completedEvent({ riderId, driverId: drivers[i % drivers.length] }))));
+  await openMemberAccounts(handler);
 
   const backendMs: number[] = [];
   const workerMs: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const events = Array.from({ length: n }, () => completedEvent({ riderId: pick(riders), driverId: pick(drivers) }));
-    const policy = await policies.byHash(events[0]!.policyHash);
-    const holds = events.map((e) => holdEntry(tripRequestedEventSchema.parse(requestedEvent({ tripId: e.tripId, riderId: e.riderId })), policy));
-    for (let i = 0; i < holds.length; i += 500) {
-      for (const answer of await journal.appendUnits(holds.slice(i, i + 500).map((h) => [h]))) if (!answer.ok) throw answer.error;
-    }
-    const pids = await backendPids(db);
+    const events = await completionsWithHolds(journal, n);
+    const pids = await backendPids(db, APP);
     const perf = round === 0 && perfSeconds > 0 ? perfRecord(pids) : undefined;
-    const backend = cpuMs(pids);
+    const backend = cpuMsOf(pids);
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     let next = 0;
@@ -107,7 +75,7 @@ async function main(): Promise<void> {
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
-    backendMs.push((cpuMs(pids) - backend) / n);
+    backendMs.push((cpuMsOf(pids) - backend) / n);
     workerMs.push((used.user + used.system) / 1000 / n);
     await perf;
     console.log(

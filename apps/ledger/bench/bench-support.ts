@@ -8,6 +8,7 @@ import { tripId } from '@coop/testing';
 import { completedEvent, requestedEvent } from '../test/ledger-fixtures';
 import { holdEntry } from '../src/events/hold-postings';
 import { tripRequestedEventSchema } from '../src/events/trip-event.schemas';
+import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 
 /** A city's worth of members, so most postings find their accounts open, as in production. */
@@ -16,6 +17,16 @@ export const drivers = Array.from({ length: 300 }, () => randomUUID());
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
 const fares = parseFarePolicy(defaultPolicy.fares);
+
+/**
+ * One completion per rider, `inParallel` at a time: every member's accounts are open (as most
+ * are in a city), and the policy cache, the pool's prepared statements and the JIT are warm.
+ */
+export async function openMemberAccounts(handler: TripEventHandler, inParallel = riders.length): Promise<void> {
+  for (let i = 0; i < riders.length; i += inParallel) {
+    await Promise.all(riders.slice(i, i + inParallel).map((riderId, j) => handler.handle('trip.completed', completedEvent({ riderId, driverId: drivers[(i + j) % drivers.length] }))));
+  }
+}
 
 /** How trip ids are made: `v7` as the database does since migration 1763900000864, `random` (v4) as before it. */
 export type TripIds = 'v7' | 'random';
@@ -37,11 +48,16 @@ export async function completionsWithHolds(journal: LedgerRepository, count: num
   return events;
 }
 
-/** CPU milliseconds used so far by the backends of connections named `applicationName` (/proc, 100 Hz ticks; same host only, rough). */
-export async function backendCpuMs(db: DataSource, applicationName: string): Promise<number> {
+/** The pids of the backends serving connections named `applicationName`. */
+export async function backendPids(db: DataSource, applicationName: string): Promise<number[]> {
   const rows: Array<{ pid: number }> = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [applicationName]);
+  return rows.map((r) => r.pid);
+}
+
+/** CPU milliseconds used so far by these processes (/proc, 100 Hz ticks; same host only, rough). */
+export function cpuMsOf(pids: readonly number[]): number {
   let ticks = 0;
-  for (const { pid } of rows) {
+  for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
@@ -50,6 +66,11 @@ export async function backendCpuMs(db: DataSource, applicationName: string): Pro
     }
   }
   return ticks * 10;
+}
+
+/** CPU milliseconds used so far by the backends of connections named `applicationName`. */
+export async function backendCpuMs(db: DataSource, applicationName: string): Promise<number> {
+  return cpuMsOf(await backendPids(db, applicationName));
 }
 
 export interface WalCounters { records: number; fpi: number; bytes: number }

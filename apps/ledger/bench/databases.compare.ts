@@ -15,12 +15,11 @@
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { createDataSource, Metrics } from '@coop/platform';
-import { completedEvent } from '../test/ledger-fixtures';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
-import { backendCpuMs, completionsWithHolds, drivers, ledgerBlocksRead, riders, TripIds } from './bench-support';
+import { backendCpuMs, completionsWithHolds, ledgerBlocksRead, openMemberAccounts, TripIds } from './bench-support';
 
 const server = process.env.COMPARE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const names = (process.env.COMPARE_DATABASES ?? '').split(',').filter(Boolean);
@@ -35,10 +34,7 @@ async function ledgerOn(arm: string) {
   await db.initialize();
   const journal = new LedgerRepository(db);
   const handler = new TripEventHandler(new PostingService(journal, new Metrics()), new FarePolicyReader(db), journal);
-  // Warm the policy cache, every pool connection's prepared statements and the JIT; open the members' accounts.
-  for (let i = 0; i < riders.length; i += 50) {
-    await Promise.all(riders.slice(i, i + 50).map((riderId, j) => handler.handle('trip.completed', completedEvent({ riderId, driverId: drivers[(i + j) % drivers.length] }))));
-  }
+  await openMemberAccounts(handler, 50);
   return { name: arm, app, db, journal, handler, ids };
 }
 

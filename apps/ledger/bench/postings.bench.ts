@@ -27,12 +27,11 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, ensureDatabase, Metrics, migrate } from '@coop/platform';
 import { defaultPolicy, policyHash } from '@coop/policy';
-import { completedEvent } from '../test/ledger-fixtures';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
-import { completionsWithHolds, drivers, riders } from './bench-support';
+import { completionsWithHolds, openMemberAccounts } from './bench-support';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -89,8 +88,7 @@ async function main(): Promise<void> {
   execFileSync('pgbench', ['-i', '-q', '-s', String(Math.max(1, maxClients)), url], { stdio: 'ignore' });
   const journal = new LedgerRepository(db);
   const handler = new TripEventHandler(new PostingService(journal, new Metrics()), new FarePolicyReader(db), journal);
-  // Warm the policy cache, the pool and the JIT; open every pool member's accounts once.
-  await Promise.all(riders.map((riderId, i) => handler.handle('trip.completed', completedEvent({ riderId, driverId: drivers[i % drivers.length] }))));
+  await openMemberAccounts(handler);
   // pgbench -i analyzes its tables; the ledger's get the same, as autovacuum gives them in
   // production (it is off on some servers, this one included, and without statistics the
   // planner picks bitmap scans for one-row probes).

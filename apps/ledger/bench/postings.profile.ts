@@ -11,12 +11,11 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createDataSource, Metrics, migrate } from '@coop/platform';
-import { completedEvent } from '../test/ledger-fixtures';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
-import { completionsWithHolds, drivers, riders } from './bench-support';
+import { completionsWithHolds, openMemberAccounts } from './bench-support';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
 const clients = Number(process.env.PROFILE_CLIENTS ?? 16);
@@ -28,10 +27,7 @@ async function main(): Promise<void> {
   await migrate(db);
   const journal = new LedgerRepository(db);
   const handler = new TripEventHandler(new PostingService(journal, new Metrics()), new FarePolicyReader(db), journal);
-  // Open the members' accounts first, as in production most postings find them open.
-  for (let i = 0; i < riders.length; i += 50) {
-    await Promise.all(riders.slice(i, i + 50).map((riderId, j) => handler.handle('trip.completed', completedEvent({ riderId, driverId: drivers[(i + j) % drivers.length] }))));
-  }
+  await openMemberAccounts(handler, 50);
   const events: Array<Awaited<ReturnType<typeof completionsWithHolds>>> = [];
   for (let c = 0; c < clients; c++) events.push(await completionsWithHolds(journal, perClient));
   const session = new Session();

@@ -15,18 +15,16 @@ import { loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
 import { createDataSource, ensureDatabase, Metrics, migrate } from '@coop/platform';
 import { defaultPolicy, policyHash } from '@coop/policy';
-import { completedEvent } from '../test/ledger-fixtures';
 import { TripEventHandler } from '../src/events/trip-event.handler';
 import { LedgerRepository } from '../src/journal/ledger.repository';
 import { PostingService } from '../src/journal/posting.service';
 import { FarePolicyReader } from '../src/policy/fare-policy.reader';
-import { backendCpuMs, completionsWithHolds, drivers, riders, walCounters, WalCounters } from './bench-support';
+import { backendCpuMs, completionsWithHolds, openMemberAccounts, walCounters, WalCounters } from './bench-support';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/coop_ledger_bench';
 const seconds = Number(process.env.BREAKDOWN_SECONDS ?? 6);
 const rounds = Number(process.env.BREAKDOWN_ROUNDS ?? 2);
 const APP = 'ledger-breakdown';
-
 
 interface Figures { perSecond: number; wallMs: number; nodeCpuMs: number; backendCpuMs: number; wal: WalCounters }
 
@@ -94,10 +92,7 @@ async function main(): Promise<void> {
     await db.initialize();
     const journal = new LedgerRepository(db);
     const handler = new TripEventHandler(new PostingService(journal, new Metrics()), new FarePolicyReader(db), journal);
-    // Warm the policy cache, the connection's prepared statements and the JIT; open the pools' accounts.
-    for (let i = 0; i < riders.length; i += 100) {
-      await Promise.all(riders.slice(i, i + 100).map((riderId, j) => handler.handle('trip.completed', completedEvent({ riderId, driverId: drivers[(i + j) % drivers.length] }))));
-    }
+    await openMemberAccounts(handler, 100);
     return { db, journal, handler };
   };
   const on = await ledgerOn(`${APP}-on`, 'on');

@@ -133,7 +133,7 @@ export class LogAppender implements OnApplicationShutdown {
   private readonly backoffMs: number;
   private readonly resumeSlice: number;
   /** Callers whose batch has settled, not yet resumed (from resumingHead on), in order. */
-  private resuming: { p: Pending; index: number; error?: Error }[] = [];
+  private resuming: Array<{ p: Pending; index: number } | { p: Pending; error: Error }> = [];
   private resumingHead = 0;
   /** Until then (Date.now()), batches go the locked way: another writer appended recently. */
   private contendedUntil = 0;
@@ -235,7 +235,7 @@ export class LogAppender implements OnApplicationShutdown {
   /** Queues a settled batch's callers to resume; the first slice now if none are waiting before them. */
   private resume(batch: Pending[], outcome: { start: number } | { error: Error }): void {
     const waiting = this.resumingHead < this.resuming.length;
-    batch.forEach((p, k) => this.resuming.push('error' in outcome ? { p, index: -1, error: outcome.error } : { p, index: outcome.start + k }));
+    batch.forEach((p, k) => this.resuming.push('error' in outcome ? { p, error: outcome.error } : { p, index: outcome.start + k }));
     if (!waiting) this.resumeNext();
   }
 
@@ -244,8 +244,8 @@ export class LogAppender implements OnApplicationShutdown {
     const slice = this.resumeSlice > 0 ? this.resumeSlice : Infinity;
     const end = Math.min(this.resuming.length, this.resumingHead + slice);
     for (; this.resumingHead < end; this.resumingHead++) {
-      const r = this.resuming[this.resumingHead];
-      if (r.error) r.p.reject(r.error);
+      const r = this.resuming[this.resumingHead]!;
+      if ('error' in r) r.p.reject(r.error);
       else r.p.resolve(r.index);
     }
     if (this.resumingHead === this.resuming.length) {

@@ -1,5 +1,4 @@
-import { tripId } from '@coop/testing';
-import { createTestDatabase } from '@coop/testing';
+import { createTestDatabase, tripId } from '@coop/testing';
 import { createDataSource } from './data-source';
 import { TripIdsInTimeOrder1763900000864 } from './migrations/1763900000864-trip-ids-in-time-order';
 
