@@ -260,6 +260,10 @@ describe('bad input', () => {
       expect(metrics.body).toMatch(/^# HELP /m);
       expect(metrics.body).toMatch(/^# TYPE dispatch_decisions_total counter$/m);
       expect(metrics.body).toMatch(/^dispatch_decisions_total\{outcome="offered"\} \d+$/m);
+      // Both pools of the process (the app's and the log writer's), sampled at the read.
+      expect(metrics.body).toMatch(/^db_pool_connections\{pool="main",state="idle"\} [1-9]\d*$/m);
+      expect(metrics.body).toMatch(/^db_pool_waiting\{pool="log_writer"\} 0$/m);
+      expect(metrics.body).toMatch(/^db_pool_hold_seconds_count\{pool="main"\} [1-9]\d*$/m);
     });
   });
 

@@ -10,6 +10,7 @@ export * from './auth/secret-store';
 export * from './database/data-source';
 export * from './database/database-name';
 export * from './database/ensure-database';
+export * from './database/pool-metrics';
 export * from './redis/redis-connection';
 export * from './redis/redis-connections';
 export * from './logging/json-logger';

@@ -9,6 +9,7 @@ import { Clock, SystemClock } from './clock';
 import { AppConfig } from './config/app-config';
 import { createDataSource, migrate } from './database/data-source';
 import { ensureDatabase } from './database/ensure-database';
+import { observePool, poolOf } from './database/pool-metrics';
 import { Metrics } from './metrics/metrics';
 import { APP_CONFIG, REDIS } from './platform.tokens';
 import { createRedis } from './redis/redis-connection';
@@ -46,10 +47,12 @@ export class PlatformModule {
         { provide: Metrics, useValue: new Metrics() },
         {
           provide: DataSource,
-          useFactory: async () => {
+          inject: [Metrics],
+          useFactory: async (metrics: Metrics) => {
             if (config.MIGRATE_ON_BOOT) await ensureDatabase(config.DATABASE_URL);
             const db = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
             await db.initialize();
+            observePool(poolOf(db), metrics);
             if (config.MIGRATE_ON_BOOT) await migrate(db);
             return db;
           },

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, SecretStore, createDataSource } from '@coop/platform';
+import { APP_CONFIG, AppConfig, Metrics, SecretStore, createDataSource, observePool, poolOf } from '@coop/platform';
 import { AuditController } from './audit.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditService } from './audit.service';
@@ -36,10 +36,11 @@ export const auditProviders: Provider[] = [
   {
     // After the main DataSource (which creates and migrates the database when configured).
     provide: LOG_WRITER_DB,
-    inject: [APP_CONFIG, DataSource],
-    useFactory: async (config: AppConfig) => {
+    inject: [APP_CONFIG, Metrics, DataSource],
+    useFactory: async (config: AppConfig, metrics: Metrics) => {
       const db = createDataSource({ url: config.DATABASE_URL, poolSize: PIPELINE_DEPTH, applicationName: LOG_WRITER_APPLICATION });
       await db.initialize();
+      observePool(poolOf(db), metrics, 'log_writer');
       return db;
     },
   },
