@@ -36,6 +36,14 @@ export class Queues implements OnApplicationShutdown {
     await this.queue(name).add(jobName, data, { removeOnComplete: 1000, removeOnFail: 5000, ...options });
   }
 
+  /** Adds several jobs in one round trip (BullMQ's addBulk: one MULTI), with the same defaults as `add`. */
+  async addBulk(name: string, jobs: Array<{ jobName: string; data: object; options: JobsOptions }>): Promise<void> {
+    if (!jobs.length) return;
+    await this.queue(name).addBulk(
+      jobs.map((j) => ({ name: j.jobName, data: j.data, opts: { removeOnComplete: 1000, removeOnFail: 5000, ...j.options } })),
+    );
+  }
+
   /** Starts a worker when this process runs workers (WORKERS, on by default). */
   work(name: string, processor: Processor, concurrency = 4): void {
     if (!this.config.WORKERS) return;
