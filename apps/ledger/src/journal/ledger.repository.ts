@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { arrayLiteral } from './array-literal';
 import { Batcher, Settled } from './batcher';
 import {
   AccountBalance,
@@ -148,25 +149,38 @@ const APPEND = `SELECT out_id, out_new, out_seq, out_posted_at, out_hold_state
   FROM ledger_append($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[], $9::text[],
                      $10::text[], $11::bigint[], $12::boolean[], $13::text[], $14::text[])`;
 
-function appendParameters(entries: readonly AppendEntry[]): unknown[] {
-  const txs = entries.map(txOf);
-  const lines = txs.flatMap((tx) => tx.postings.map((p, index) => ({ tx: tx.id, index, p, account: parseAccountId(p.accountId) })));
-  return [
-    txs.map((tx) => tx.id),
-    txs.map((tx) => tx.kind),
-    txs.map((tx) => JSON.stringify(tx.metadata)),
-    txs.map((tx) => tx.reverses ?? null),
-    txs.map((tx) => tx.pendingId ?? null),
-    entries.map(isIfHoldPending),
-    lines.map((l) => l.tx),
-    lines.map((l) => l.index),
-    lines.map((l) => l.p.accountId),
-    lines.map((l) => l.p.amount.currency),
-    lines.map((l) => l.p.amount.amount.toString()),
-    lines.map((l) => l.p.pending === true),
-    lines.map((l) => l.account.kind),
-    lines.map((l) => accountMember(l.account) ?? null),
-  ];
+/**
+ * The call's fourteen array parameters, one element per entry or per line, written as array
+ * literals here (arrayLiteral) rather than by pg: the text PostgreSQL receives is the same.
+ */
+function appendParameters(entries: readonly AppendEntry[]): string[] {
+  const ids: string[] = [], kinds: string[] = [], metadata: string[] = [], reverses: Array<string | null> = [], pendingIds: Array<string | null> = [];
+  const ifPending: boolean[] = [];
+  const lineTx: string[] = [], lineIndex: number[] = [], lineAccount: string[] = [], lineCurrency: string[] = [], lineAmount: bigint[] = [];
+  const linePending: boolean[] = [], lineKind: string[] = [], lineMember: Array<string | null> = [];
+  for (const entry of entries) {
+    const tx = txOf(entry);
+    ids.push(tx.id);
+    kinds.push(tx.kind);
+    metadata.push(JSON.stringify(tx.metadata));
+    reverses.push(tx.reverses ?? null);
+    pendingIds.push(tx.pendingId ?? null);
+    ifPending.push(isIfHoldPending(entry));
+    tx.postings.forEach((p, index) => {
+      const account = parseAccountId(p.accountId);
+      lineTx.push(tx.id);
+      lineIndex.push(index);
+      lineAccount.push(p.accountId);
+      lineCurrency.push(p.amount.currency);
+      lineAmount.push(p.amount.amount);
+      linePending.push(p.pending === true);
+      lineKind.push(account.kind);
+      lineMember.push(accountMember(account) ?? null);
+    });
+  }
+  return [ids, kinds, metadata, reverses, pendingIds, ifPending, lineTx, lineIndex, lineAccount, lineCurrency, lineAmount, linePending, lineKind, lineMember].map(
+    (values) => arrayLiteral(values),
+  );
 }
 
 /**
