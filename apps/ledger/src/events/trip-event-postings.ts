@@ -8,6 +8,7 @@
  */
 import {
   FarePolicy,
+  FinalFare,
   JournalTransaction,
   MoneyError,
   cancellationFee,
@@ -30,10 +31,10 @@ export const tipEntryId = (tripId: string): string => `trip:${tripId}:tip`;
 /**
  * trip.completed -> the fare split entry. The final fare must follow its own rule and agree
  * with the event's total; the split is computed here from the policy (commission once, the
- * driver the remainder) and, when the event states one, must agree with it.
+ * driver the remainder) and, when the event states one, must agree with it. A caller that
+ * needs the final fare too passes it in, parsed once from this event's breakdown.
  */
-export function completedEntry(event: TripCompletedEvent, policy: FarePolicy): JournalTransaction {
-  const fare = finalFareFromJson(event.breakdown);
+export function completedEntry(event: TripCompletedEvent, policy: FarePolicy, fare: FinalFare = finalFareFromJson(event.breakdown)): JournalTransaction {
   const total = moneyFromJson(event.fare);
   if (fare.total.amount !== total.amount || fare.total.currency !== total.currency) {
     throw new MoneyError('FARE.INVALID_REQUEST', `event fare ${event.fare.amount} ${event.fare.currency} differs from its breakdown's total`);

@@ -101,12 +101,13 @@ export class TripEventHandler {
    */
   private async completed(event: TripCompletedEvent): Promise<HandleOutcome> {
     const policy = await this.policies.byHash(event.policyHash);
-    const entry = completedEntry(event, policy);
+    const finalFare = finalFareFromJson(event.breakdown);
+    const entry = completedEntry(event, policy, finalFare);
     const fare = moneyFromJson(event.fare);
     const fromStoredHold = () => this.withHold(event.tripId, entry, (holdTx) => holdPostedAtCompletion(holdTx, event.tripId, fare));
     let capture: JournalTransaction;
     try {
-      capture = holdPostedFromCompletion({ tripId: event.tripId, riderId: event.riderId, quote: finalFareFromJson(event.breakdown).quoteTotal, fare }, policy);
+      capture = holdPostedFromCompletion({ tripId: event.tripId, riderId: event.riderId, quote: finalFare.quoteTotal, fare }, policy);
     } catch (error) {
       if (isMoneyError(error)) return fromStoredHold();
       throw error;
