@@ -181,6 +181,18 @@ describe('the journal in PostgreSQL', () => {
       }
     });
 
+    it('each entry of a batched call stores its own metadata, quotes, backslashes and all (the call sends it as one JSON array)', async () => {
+      const entries = Array.from({ length: 12 }, (_, i) =>
+        postTip({ id: `tip-meta-${i}`, tripId: `trip "${i}" \\ {é,} ${'x'.repeat(i)}`, riderId: `rider-${i}`, driverId: 'driver-1', tip: cad(100 + i) }),
+      );
+      const answers = await ledger.journal.appendUnits(entries.map((tx, i) => (i % 3 === 0 ? [tx, tip(`tip-meta-plain-${i}`)] : [tx])));
+      expect(answers.every((a) => a.ok)).toBe(true);
+      for (const tx of entries) expect((await ledger.journal.find(tx.id))!.tx).toEqual(tx);
+      // Sent again, each is found the same, not in conflict with a neighbour's metadata.
+      const again = await ledger.journal.appendUnits(entries.map((tx) => [tx]));
+      expect(again.map((a) => a.ok && a.value[0]!.outcome)).toEqual(entries.map(() => 'duplicate'));
+    });
+
     it('a group commit answers each unit on its own: new, duplicate in the batch, conflicting, refused by the database', async () => {
       await ledger.postings.post(tip('tip-stored', 300));
       const unbalanced: JournalTransaction = { ...tip('tip-unbalanced'), postings: [tip('x').postings[0]!, { ...tip('x').postings[1]!, amount: cad(-299) }] };
