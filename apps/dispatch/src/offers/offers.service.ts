@@ -5,7 +5,9 @@ import { PresenceStore } from '../presence/presence.store';
 import { PRESENCE_TTL_SECONDS } from '../presence/presence.constants';
 import { RealtimeNotifier } from '../realtime/realtime.notifier';
 import { tripView } from '../trips/trip-view';
-import { TripsRepository } from '../trips/trips.repository';
+import { acceptOffer, OfferPastDeadline } from '../trips/trip-answers';
+import { Trip } from '../trips/trip.types';
+import { toTrip, TripsRepository } from '../trips/trips.repository';
 import { DispatchService } from './dispatch.service';
 import { OfferDeadlines } from './offer-deadlines';
 import { Offer } from './offer.types';
@@ -43,32 +45,20 @@ export class OffersService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The offer's driver takes the trip, in one round trip (trip_accept_offer: the same locks and
+   * refusals as decline and the deadline). An offer found past its deadline is lapsed by the
+   * deadline's own path before the driver hears OFFER_EXPIRED.
+   */
   async accept(driverId: string, offerId: string) {
-    const outcome = await this.db.transaction(async (tx) => {
-      const found = await this.offers.find(tx, offerId);
-      if (!found) throw new DomainError('OFFER_NOT_FOUND');
-      if (found.driverId !== driverId) throw new DomainError('NOT_YOUR_OFFER');
-      const before = await this.trips.lock(tx, found.tripId);
-      const offer = (await this.offers.lock(tx, offerId))!;
-      if (offer.state !== 'pending') {
-        if (offer.state === 'revoked' && before?.status === 'cancelled') throw new DomainError('TRIP_CANCELLED');
-        throw closedOfferError(offer);
-      }
-      if (await this.offers.isPastDeadline(tx, offerId)) {
-        await this.lapse(tx, offer, 'expired');
-        return { expired: true as const, offer };
-      }
-      const trip = await this.trips.transition(tx, offer.tripId, 'driver_accepted', { driverId });
-      if (!trip) throw new DomainError(before?.status === 'cancelled' ? 'TRIP_CANCELLED' : 'TRIP_ALREADY_MATCHED');
-      await this.offers.close(tx, offerId, 'accepted');
-      await this.trips.recordEvent(tx, { tripId: trip.id, type: 'offer_accepted', from: 'offered', to: 'matched', actorId: driverId, data: { offerId } });
-      return { expired: false as const, trip };
-    });
-    if (outcome.expired) {
-      this.afterLapse(outcome.offer, 'expired');
+    let trip: Trip;
+    try {
+      trip = toTrip(await acceptOffer(this.db, offerId, driverId));
+    } catch (error) {
+      if (!(error instanceof OfferPastDeadline)) throw error;
+      await this.expire(offerId);
       throw new DomainError('OFFER_EXPIRED');
     }
-    const { trip } = outcome;
     void this.deadlines.cancel(offerId);
     await this.presence.setAvailability(driverId, 'on_trip', this.clock.nowMs(), PRESENCE_TTL_SECONDS, {
       trip: { tripId: trip.id, riderId: trip.riderId },

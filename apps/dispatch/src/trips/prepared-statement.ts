@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 
 /** A statement the database parses and plans once per connection instead of on every run. */
 export interface PreparedStatement {
@@ -34,5 +34,18 @@ export async function runPrepared<Row>(db: EntityManager, statement: PreparedSta
     return result.rows as Row[];
   } catch (error) {
     throw new QueryFailedError(statement.text, values, error as Error);
+  }
+}
+
+/**
+ * Runs a prepared statement alone, as its own transaction, on a connection taken from the pool
+ * for its one round trip (no BEGIN, no COMMIT: PostgreSQL commits a lone statement itself).
+ */
+export async function runPreparedAlone<Row>(db: DataSource, statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
+  const runner = db.createQueryRunner();
+  try {
+    return await runPrepared<Row>(runner.manager, statement, values);
+  } finally {
+    await runner.release();
   }
 }

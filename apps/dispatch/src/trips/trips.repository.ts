@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { FareBreakdownJson } from '@coop/money';
 import { DomainError, returnedRows } from '@coop/platform';
 import { Trip } from './trip.types';
 import { TripEvent, TripStatus, allowedFrom, targetOf } from './trip-state-machine';
@@ -124,6 +125,15 @@ export class TripsRepository {
   async find(db: EntityManager, id: string): Promise<Trip | undefined> {
     const rows: TripRow[] = await db.query(`SELECT * FROM trips WHERE id = $1`, [id]);
     return rows[0] && toTrip(rows[0]);
+  }
+
+  /** A trip with the fare breakdown of the quote it was requested from (a completion's basis). */
+  async findWithQuotedFare(db: EntityManager, id: string): Promise<{ trip: Trip; quotedFare: FareBreakdownJson } | undefined> {
+    const rows: (TripRow & { quoted_fare: FareBreakdownJson })[] = await db.query(
+      `SELECT trips.*, quotes.fare_breakdown AS quoted_fare FROM trips JOIN quotes ON quotes.id = trips.quote_id WHERE trips.id = $1`,
+      [id],
+    );
+    return rows[0] && { trip: toTrip(rows[0]), quotedFare: rows[0].quoted_fare };
   }
 
   async findByQuote(db: EntityManager, quoteId: string): Promise<Trip | undefined> {

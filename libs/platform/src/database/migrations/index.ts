@@ -20,6 +20,7 @@ import { LedgerIdChecksUncounted1763900000861 } from './1763900000861-ledger-id-
 import { LedgerLineReferencesPerStatement1763900000862 } from './1763900000862-ledger-line-references-per-statement';
 import { LedgerPostingsByAccountInJournalOrder1763900000863 } from './1763900000863-ledger-postings-by-account-in-journal-order';
 import { TripIdsInTimeOrder1763900000864 } from './1763900000864-trip-ids-in-time-order';
+import { TripAnswersInOneRoundTrip1763900000865 } from './1763900000865-trip-answers-in-one-round-trip';
 import { LedgerTipRequests1763900000850 } from './1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from './1763900000851-ledger-reversal-limits';
 
@@ -33,4 +34,5 @@ export const allMigrations = [
   LedgerTipRequests1763900000850, LedgerReversalLimits1763900000851, LedgerAppendAccountsRace1763900000813,
   LedgerHoldStatesFromJournal1763900000860, LedgerIdChecksUncounted1763900000861, LedgerLineReferencesPerStatement1763900000862,
   LedgerPostingsByAccountInJournalOrder1763900000863, TripIdsInTimeOrder1763900000864,
+  TripAnswersInOneRoundTrip1763900000865,
 ] as const;
