@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The recorded runs of load-tests/RESULTS.md, in one session: builds HEAD (git archive, so
-# nobody's uncommitted work is measured) into $BUILD, seeds the members into $DB, then
+# The recorded runs of load-tests/RESULTS.md, in one session: builds $REF (default HEAD; git
+# archive, so nobody's uncommitted work is measured) into $BUILD, seeds the members into $DB, then
 #   friday  10,000 drivers (LeanSocket bots), 50 requests/s for 5 min, one node, baselines in the same run
+#   friday-diag  the same for a 60 s window without baselines: one side of an old-against-new pair
+#           (REF=<old> BUILD=/tmp/old DB=coop_old_load, then the new one into others)
 #   search  the city scenario's rate stepped up, on one node, then on two (ratio = capacity)
 #   kill    the city scenario on two nodes, node B SIGKILLed 30 s into the window
 #   compare the same search with p99 under 1 s as the mark, one node then two
@@ -11,6 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-/tmp/h3-build}
 DB=${DB:-coop_h3_load}
+REF=${REF:-HEAD}
 OUT=${OUT:-$ROOT/load-tests/results}
 PORT=${PORT_BASE:-3401}
 STEPS=("$@"); [ ${#STEPS[@]} -eq 0 ] && STEPS=(kill search friday)
@@ -18,15 +21,15 @@ STEPS=("$@"); [ ${#STEPS[@]} -eq 0 ] && STEPS=(kill search friday)
 export ADMIN_EMAIL=admin@coop.local ADMIN_PASSWORD=demo-admin-password LOG_LEVEL=warn
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
 
-echo "== build $(git -C "$ROOT" rev-parse --short HEAD) into $BUILD"
+echo "== build $(git -C "$ROOT" rev-parse --short "$REF") into $BUILD"
 rm -rf "$BUILD" && mkdir -p "$BUILD"
-git -C "$ROOT" archive HEAD apps libs load-tests .swcrc package.json | tar -x -C "$BUILD"
+git -C "$ROOT" archive "$REF" apps libs load-tests .swcrc package.json | tar -x -C "$BUILD"
 ln -s "$ROOT/node_modules" "$BUILD/node_modules"
 (cd "$BUILD" && npx swc apps libs load-tests -d dist --config-file .swcrc \
   --ignore "**/*.spec.ts,**/*.int-spec.ts,**/test/**,**/bench/**,**/test-fixtures.ts,apps/web/**" >/dev/null)
 SERVER=$BUILD/dist/apps/server/src/main.js
 # The reports name the commit built here, not whatever the checkout's HEAD is when they are written.
-export LOAD_SYSTEM_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
+export LOAD_SYSTEM_COMMIT=$(git -C "$ROOT" rev-parse --short "$REF")
 
 # The seeder writes members into the schema: create and migrate the database first.
 node "$BUILD/dist/libs/platform/src/database/migrate.cli.js"
@@ -46,6 +49,10 @@ for step in "${STEPS[@]}"; do
     friday)
       seed friday --database-url "$DATABASE_URL" --out /tmp/h3-members-friday.json
       REDIS_PREFIX=h3-friday-$(date +%s) load friday --nodes 1 --members /tmp/h3-members-friday.json --setup-minutes 5 --driver-client lean ;;
+    friday-diag)
+      seed friday --database-url "$DATABASE_URL" --out "/tmp/members-friday-$DB.json"
+      REDIS_PREFIX=diag-$(date +%s) load friday --nodes 1 --members "/tmp/members-friday-$DB.json" --setup-minutes 5 \
+        --driver-client lean --duration 60 --no-baselines ;;
     search)
       seed city --database-url "$DATABASE_URL" --drivers 1000 --riders 3000 --out /tmp/h3-members-city.json
       for n in 1 2; do
