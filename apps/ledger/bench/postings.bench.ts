@@ -54,9 +54,10 @@ async function postingsTps(db: DataSource, handler: TripEventHandler, journal: L
   // Enough events for well above the fastest rate seen; clients take them from one list, so a
   // faster client does not run dry before a slower one.
   const events = await completionsWithHolds(journal, MAX_RATE * seconds, withHold);
-  // The journal grows by thousands of rows a figure. Autovacuum would analyze it as it grows; it
-  // is off on this machine, and plans made from a younger table's statistics slow every round
-  // after (on a new database: 75, 40, 25 postings/s in three rounds; 542/s once analyzed).
+  // pgbench -i analyzes its tables; the journal, growing by thousands of rows a figure, gets the
+  // same before each, as autovacuum gives it in production. Autovacuum is off on some servers,
+  // this one included, and plans made from a younger table's statistics slow every round after
+  // (on a new database: 75, 40, 25 postings/s in three rounds; 542/s once analyzed).
   await db.query('ANALYZE ledger_transactions, ledger_postings, ledger_accounts');
   let next = 0;
   let done = 0;
@@ -94,10 +95,6 @@ async function main(): Promise<void> {
   const journal = new LedgerRepository(db);
   const handler = new TripEventHandler(new PostingService(journal, new Metrics()), new FarePolicyReader(db), journal);
   await openMemberAccounts(handler);
-  // pgbench -i analyzes its tables; the ledger's get the same, as autovacuum gives them in
-  // production (it is off on some servers, this one included, and without statistics the
-  // planner picks bitmap scans for one-row probes).
-  await db.query('ANALYZE ledger_transactions, ledger_postings, ledger_accounts');
 
   const rows: string[] = [];
   for (const clients of clientCounts) {

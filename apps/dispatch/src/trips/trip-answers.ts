@@ -4,7 +4,7 @@ import { preparedStatement, runPreparedAlone } from './prepared-statement';
 import { TRIP_ROW_COLUMNS } from './trip-request';
 import { TripEvent, allowedFrom, targetOf } from './trip-state-machine';
 import type { OutboxTopic } from '../outbox/outbox';
-import type { TripRow } from './trips.repository';
+import { tripIndexRefusal, type TripRow } from './trips.repository';
 
 /**
  * A driver's answers to the database, one round trip each: the functions of migration 865
@@ -36,14 +36,12 @@ interface DriverError {
   code?: string;
   message?: string;
   detail?: string;
-  constraint?: string;
 }
 
 /** A trip function's refusal as the caller's error; any other error as it is. */
 export function answerRefusal(error: unknown, describe?: (detail: string | undefined) => string): unknown {
-  const { code, message, detail, constraint } = driverErrorOf(error);
-  if (constraint === 'trips_one_active_per_driver') return new DomainError('DRIVER_BUSY');
-  if (code !== REFUSAL_SQLSTATE || !message) return error;
+  const { code, message, detail } = driverErrorOf(error);
+  if (code !== REFUSAL_SQLSTATE || !message) return tripIndexRefusal(error);
   if (!(message in errorCatalog)) throw new Error(`a trip function refused with an unknown code: ${message}`);
   const refusal = message as ErrorCode;
   return new DomainError(refusal, refusal === 'INVALID_TRANSITION' && describe ? describe(detail) : undefined);

@@ -55,11 +55,12 @@ export function toTrip(row: TripRow): Trip {
   };
 }
 
-/** A new trip's unique indexes, as the rider's refusals; any other error as it is. */
-function refusalOf(error: unknown): unknown {
+/** The trips table's unique indexes, as the refusals they mean; any other error as it is. */
+export function tripIndexRefusal(error: unknown): unknown {
   const constraint = (error as { constraint?: string }).constraint;
   if (constraint === 'trips_quote_id_key') return new DomainError('QUOTE_ALREADY_USED');
   if (constraint === 'trips_one_open_per_rider') return new DomainError('RIDER_HAS_ACTIVE_TRIP');
+  if (constraint === 'trips_one_active_per_driver') return new DomainError('DRIVER_BUSY');
   return error;
 }
 
@@ -103,7 +104,7 @@ export class TripsRepository {
       );
       return toTrip(rows[0]);
     } catch (error) {
-      throw refusalOf(error);
+      throw tripIndexRefusal(error);
     }
   }
 
@@ -118,7 +119,7 @@ export class TripsRepository {
       const { created, row } = requestOutcome(rows);
       return { created, trip: toTrip(row) };
     } catch (error) {
-      throw refusalOf(error);
+      throw tripIndexRefusal(error);
     }
   }
 
@@ -211,8 +212,7 @@ export class TripsRepository {
       );
       return rows[0] && toTrip(rows[0]);
     } catch (error) {
-      if ((error as { constraint?: string }).constraint === 'trips_one_active_per_driver') throw new DomainError('DRIVER_BUSY');
-      throw error;
+      throw tripIndexRefusal(error);
     }
   }
 
