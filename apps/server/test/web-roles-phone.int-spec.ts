@@ -33,6 +33,10 @@ describe('members web page: roles, filters, phones and accessibility', () => {
     rider = await system.member('rider');
     const trip = await system.requestTrip(rider);
     await system.pendingOffer(trip.tripId);
+    // Cancelled at once, so no offer lapses and goes to the runner-up while the pages are
+    // read: the fairness figures must stay what the report said when the test fetched it.
+    const cancelled = await system.http('POST', `/v1/trips/${trip.tripId}/cancel`, { token: rider.token, body: {} });
+    expect(cancelled.status).toBe(200);
     const [row] = await system.sql<{ index: string; body: string }>(`SELECT index, body FROM log_leaves WHERE kind = 'dispatch_decision' ORDER BY index DESC LIMIT 1`);
     decisionIndex = Number(row.index);
     pickupCell = JSON.parse(row.body).record.search.pickupCell;
