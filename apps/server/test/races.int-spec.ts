@@ -1,4 +1,8 @@
+import { DispatchService } from '../../dispatch/src/offers/dispatch.service';
+import { DispatchSteps, DriverTaken } from '../../dispatch/src/offers/dispatch-steps';
 import { OfferDeadlines } from '../../dispatch/src/offers/offer-deadlines';
+import { TripsRepository } from '../../dispatch/src/trips/trips.repository';
+import { DataSource } from 'typeorm';
 import { PRESENCE_TTL_SECONDS } from '../../dispatch/src/presence/presence.constants';
 import { PresenceStore } from '../../dispatch/src/presence/presence.store';
 import { Queues } from '../../dispatch/src/jobs/queues';
@@ -226,5 +230,54 @@ describe('races', () => {
 
     const next = await system.requestTrip(rider, area(6), near(area(6)));
     expect((await system.pendingOffer(next.tripId, 1)).driverId).toBe(driver.memberId);
+  });
+
+  it('makes one offer of steps that decided for one trip at once; a step that read the trip before it moved on writes nothing', async () => {
+    const sweeps = system.nest.get(Queues).queue(queueNames.dispatchSweep);
+    await sweeps.pause();
+    try {
+      const dispatch = system.nest.get(DispatchService);
+      const trips = system.nest.get(TripsRepository);
+      const db = system.nest.get(DataSource);
+      // No driver yet: the request's own step finds no candidate and the trip waits, unoffered.
+      const { tripId, rider } = await system.requestTrip(undefined, area(7), near(area(7)));
+      expect(await system.tripEvents(tripId)).toEqual(['requested']);
+      const beforeOffer = (await trips.find(db.manager, tripId))!;
+      const driver = await system.onlineDriver(area(7));
+
+      // Two steps at once: each decides and logs; the fence lets one offer through.
+      const kinds = await Promise.all([dispatch.dispatch(tripId), dispatch.dispatch(tripId)]);
+      expect(kinds.filter((k) => k === 'offered')).toHaveLength(1);
+      expect(kinds.filter((k) => k !== 'offered').every((k) => k === 'superseded' || k === 'idle')).toBe(true);
+      const [offer] = await system.offers(tripId);
+      expect(await system.offers(tripId)).toEqual([{ ...offer, driverId: driver.memberId, attempt: 1, state: 'pending' }]);
+      // Every step that decided logged its decision, the superseded one included.
+      const decided = kinds.filter((k) => k !== 'idle').length;
+      expect(await system.sql(`SELECT index FROM log_leaves WHERE trip_id = $1`, [tripId])).toHaveLength(decided);
+
+      // A step that read the trip before that offer: the trip is offered now, so nothing is written.
+      const steps = system.nest.get(DispatchSteps);
+      const other = await system.onlineDriver(area(8));
+      expect(await steps.offerIfUnchanged(beforeOffer, { driverId: other.memberId, score: null }, Promise.resolve(0))).toBeUndefined();
+      // Declined, the trip waits again (its one driver was asked), with one offer counted:
+      // a read from before the offer is still stale, though the status is `requested` again.
+      expect(await driver.socket.call('offer:decline', { offerId: offer.id })).toEqual({ ok: true });
+      await system.until(async () => (await system.tripEvents(tripId)).at(-1) === 'offer_declined');
+      await system.until(async () => (await trips.find(db.manager, tripId))!.status === 'requested');
+      expect(await steps.offerIfUnchanged(beforeOffer, { driverId: other.memberId, score: null }, Promise.resolve(0))).toBeUndefined();
+      expect((await system.offers(tripId)).map((o) => o.state)).toEqual(['declined']);
+
+      // A fresh read, but the chosen driver holds another trip's offer: DriverTaken, nothing written.
+      const elsewhere = await system.requestTrip(undefined, area(8), near(area(8)));
+      await system.pendingOffer(elsewhere.tripId, 1);
+      const fresh = (await trips.find(db.manager, tripId))!;
+      await expect(steps.offerIfUnchanged(fresh, { driverId: other.memberId, score: null }, Promise.resolve(0))).rejects.toBeInstanceOf(DriverTaken);
+      expect((await system.offers(tripId)).map((o) => o.state)).toEqual(['declined']);
+      await expectCoherentHistory(tripId);
+      expect((await system.http('POST', `/v1/trips/${tripId}/cancel`, { token: rider.token, body: {} })).status).toBe(200);
+      expect((await system.http('POST', `/v1/trips/${elsewhere.tripId}/cancel`, { token: elsewhere.rider.token, body: {} })).status).toBe(200);
+    } finally {
+      await sweeps.resume();
+    }
   });
 });

@@ -23,15 +23,15 @@ describe('dispatch latency stages', () => {
     const metrics = new Metrics();
     const timer = new DispatchLatency(metrics).forRequest();
     busyWait(3);
-    timer.lap('request_tx');
+    timer.lap('request_commit');
     busyWait(2);
     timer.lap('log_append');
     timer.finish();
 
     const { stages, total, sum, count } = await observed(metrics);
-    expect(count(stages, 'request_tx')).toBe(1);
+    expect(count(stages, 'request_commit')).toBe(1);
     expect(count(stages, 'log_append')).toBe(1);
-    expect(sum(stages, 'request_tx')).toBeGreaterThanOrEqual(0.003);
+    expect(sum(stages, 'request_commit')).toBeGreaterThanOrEqual(0.003);
     expect(sum(stages, 'log_append')).toBeGreaterThanOrEqual(0.002);
     expect(count(total)).toBe(1);
     // The total runs from the start to finish(): at least the laps, and not much more here.

@@ -8,11 +8,10 @@ import { Metrics } from '@coop/platform';
  * observed as the time since the previous one, so they add up to `request_to_offer`.
  */
 export type DispatchStage =
-  | 'request_tx' // the rider's request: quote read, trip row, history, outbox (not committed yet)
-  | 'search' // (a later step: lock and read the trip) find candidates, ask the database who is busy, decide
-  | 'log_append' // the decision group-committed to the transparency log, the trip's status written meanwhile
-  | 'offer_write' // offer row and history, once the decision's index is known
-  | 'offer_commit' // the one transaction holding the trip (on request) and its offer commits
+  | 'request_commit' // the rider's request: quote read, trip row, history, outbox, in one statement and its commit
+  | 'search' // (a later step: read the trip) find candidates, ask the database who is busy, decide
+  | 'log_append' // the decision group-committed to the transparency log
+  | 'offer_write' // the fenced offer: offer row, the trip's status and history, in one statement and its commit
   | 'announce'; // offer pushed to the driver's room (presence and deadline follow, not timed)
 
 const BUCKETS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048];

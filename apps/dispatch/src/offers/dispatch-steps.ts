@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { MatchRequest, MatchingPolicy, RingSearch, medianEarningsPerHour } from '@coop/matching';
 import { Clock } from '@coop/platform';
 import { PolicyService } from '../policy/policy.service';
@@ -66,14 +66,16 @@ export function withDatabaseTruth(search: RingSearch, busy: ReadonlyMap<string, 
 }
 
 /**
- * The steps immediate and batch dispatch share: ending a search, writing an offer with its
- * deadline inside the caller's transaction, and announcing it after the commit.
+ * The steps of immediate and batch dispatch: ending a search, writing an offer (inside the
+ * batch's transaction, or fenced in a commit of its own for an immediate step), and announcing
+ * it after the commit.
  */
 @Injectable()
 export class DispatchSteps {
   private median: { value: number; atMs: number; version: number; policy?: MatchingPolicy } = { value: 0, atMs: -Infinity, version: -1 };
 
   constructor(
+    private readonly db: DataSource,
     private readonly trips: TripsRepository,
     private readonly offers: OffersRepository,
     private readonly supply: SupplyView,
@@ -128,6 +130,34 @@ export class DispatchSteps {
     if (!made) throw new DriverTaken();
     timer?.lap('offer_write');
     return { trip: made.trip, offer: made.offer, decisionIndex };
+  }
+
+  /**
+   * Offers a trip the caller read without a lock, once `decision` (its log append) resolved,
+   * in one statement with its own commit (OffersRepository.offerIfUnchanged): undefined, with
+   * nothing written, when the trip moved on since the read (another step offered it, the rider
+   * cancelled); DriverTaken when the driver holds another offer. Either way the decision stays
+   * in the log as one that led to no offer. A failed append (LogAppendFailed) is thrown first.
+   */
+  async offerIfUnchanged(
+    trip: Trip,
+    choice: { driverId: string; score: number | null },
+    decision: Promise<number>,
+    timer?: StageTimer,
+  ): Promise<MadeOffer | undefined> {
+    const matching = this.policy.inForce().document.matching;
+    const decisionIndex = await decision;
+    timer?.lap('log_append');
+    const written = await this.offers.offerIfUnchanged(this.db, {
+      tripId: trip.id, driverId: choice.driverId, seenOfferCount: trip.offerCount, decisionIndex,
+      timeoutSeconds: matching.offerTimeoutSeconds, score: choice.score,
+    });
+    if (written.kind !== 'offered') {
+      if (written.kind === 'driver_taken') throw new DriverTaken();
+      return undefined;
+    }
+    timer?.lap('offer_write');
+    return { trip: written.trip, offer: written.offer, decisionIndex };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { decideImmediate } from '@coop/matching';
 import { Clock, Metrics } from '@coop/platform';
 import { LogAppender } from '../audit/log-appender';
@@ -10,43 +10,33 @@ import { Trip } from '../trips/trip.types';
 import { TripsRepository } from '../trips/trips.repository';
 import { DispatchSteps, DriverTaken, MadeOffer, matchRequestOf, searchExhausted, withDatabaseTruth } from './dispatch-steps';
 import { DispatchLatency, StageTimer } from './dispatch-latency';
-import { OfferWithoutTrip } from './offer-write';
 import { OffersRepository } from './offers.repository';
 
 export type Outcome =
   | { kind: 'idle' }
   | { kind: 'deferred' }
   | { kind: 'no_candidate' }
+  | { kind: 'superseded' } // decided and logged, but the trip moved on before the offer was written
   | { kind: 'exhausted'; trip: Trip }
   | ({ kind: 'offered' } & MadeOffer);
 
 const MAX_ATTEMPTS = 3;
 
 /**
- * Whether a dispatch step's failure left its transaction as it was: true for the failures
- * thrown before any write or by a statement that wrote nothing (DriverTaken, LogAppendFailed,
- * an error in the decision's own code); false for a failed statement, which aborts a
- * PostgreSQL transaction, and for an offer written without its trip's status change.
- */
-export function leavesTransactionUsable(error: unknown): boolean {
-  return !(error instanceof QueryFailedError) && !(error instanceof OfferWithoutTrip);
-}
-
-/**
- * One dispatch step for a trip that is waiting for a driver: ask the matching library for
- * a decision, log it, and offer the trip to the chosen driver. The step's transaction holds the
- * trip's row lock from the read to the offer, so no other step decides for the trip meanwhile.
- * The decision is logged through the group-commit LogAppender, which commits it in a log
- * transaction of its own and only then returns its index; the offer row is written after that
- * and this transaction commits after it, so the decision is durable before the offer exists
- * for anyone, let alone goes out. If the offer then fails (DriverTaken: a concurrent step took
- * the driver), this transaction rolls back but the decision stays in the log, as a decision
- * that led to no offer, and the next attempt logs a new one. In batch mode the step is
- * deferred: the batch window (BatchDispatcher) decides for every waiting trip.
+ * One dispatch step for a trip that is waiting for a driver: read the trip, ask the matching
+ * library for a decision, log it, and offer the trip to the chosen driver. The step holds no
+ * lock and no pooled connection while it decides or while the decision is group-committed to
+ * the transparency log (LogAppender resolves only once its own log transaction committed).
+ * The offer is then written by one statement that fences itself (DispatchSteps.offerIfUnchanged):
+ * it writes only if the trip is still waiting with the offer count this step read. So the
+ * decision is durable before the offer exists, two steps deciding for one trip at once (a
+ * decline's and the sweeper's) make one offer between them, and the loser's decision stays in
+ * the log as one that led to no offer (superseded), as does one whose driver a concurrent step
+ * took meanwhile (DriverTaken: this step decides again). In batch mode the step is deferred:
+ * the batch window (BatchDispatcher) decides for every waiting trip.
  *
- * A new trip's first step runs inside the transaction that creates it (firstStep): the trip
- * row is not visible to any other step until that commit, so it needs no lock, and the
- * request and its offer share one commit instead of two.
+ * A new trip's first step runs right after its request committed, from the row the request
+ * returned (firstStep), so the request holds a connection for its one statement only.
  */
 @Injectable()
 export class DispatchService {
@@ -77,44 +67,27 @@ export class DispatchService {
   }
 
   async dispatch(tripId: string, timer: StageTimer = this.latency.forStep()): Promise<Outcome['kind']> {
-    if (this.policy.inForce().document.matching.mode === 'batch') return 'deferred';
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await this.db.transaction(async (tx): Promise<Outcome> => {
-          const trip = await this.trips.lock(tx, tripId);
-          if (!trip || trip.status !== 'requested') return { kind: 'idle' };
-          return this.decide(tx, trip, await this.offers.driversAlreadyAsked(tx, tripId), timer);
-        });
-        await this.announce(outcome, timer);
-        return outcome.kind;
-      } catch (error) {
-        if (!(error instanceof DriverTaken) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    const outcome = await this.run(tripId, undefined, timer);
+    await this.announce(outcome, timer);
+    return outcome.kind;
   }
 
   /**
-   * The first step for a trip inserted by `tx` and not committed yet. No savepoint: until its
-   * one offer statement, the step only reads, and that statement writes all or nothing, so a
-   * step that fails before it (the log batch failed; the driver was taken three times) leaves
-   * `tx` as it found it, with the trip requested. It returns undefined then, for the caller to
-   * dispatch again after its commit (dispatchSoon; the sweeper behind it). A failed statement
-   * (QueryFailedError) or a broken invariant aborts `tx`: the error goes up and the request fails
-   * whole, trip included. Announce the outcome with `announce` once `tx` committed. The decision
-   * is committed to the log before `tx`: if `tx` then fails to commit, the log keeps a decision
-   * naming a trip that was never stored, like a DriverTaken's, a decision that led to no offer.
+   * The first step for a trip its request just committed, from the row the request returned;
+   * the outcome is announced without waiting for the presence mark and the deadline job. It
+   * never throws: the trip is stored whatever happens here, so a failed step (the log batch
+   * failed, the driver was taken three times) is logged and the trip dispatched again in the
+   * background (dispatchSoon; the sweeper behind it).
    */
-  async firstStep(tx: EntityManager, trip: Trip, timer: StageTimer): Promise<Outcome | undefined> {
-    if (this.policy.inForce().document.matching.mode === 'batch') return { kind: 'deferred' };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.decide(tx, trip, [], timer);
-      } catch (error) {
-        if (error instanceof DriverTaken && attempt < MAX_ATTEMPTS) continue;
-        if (!leavesTransactionUsable(error)) throw error;
-        this.logger.warn({ msg: 'first dispatch step failed; dispatching again after the request commits', tripId: trip.id, error: (error as Error).message });
-        return undefined;
-      }
+  async firstStep(trip: Trip, timer: StageTimer): Promise<Outcome['kind'] | undefined> {
+    try {
+      const outcome = await this.run(trip.id, trip, timer);
+      this.announceSoon(outcome, timer);
+      return outcome.kind;
+    } catch (error) {
+      this.logger.warn({ msg: 'first dispatch step failed; dispatching again', tripId: trip.id, error: (error as Error).message });
+      this.dispatchSoon(trip.id);
+      return undefined;
     }
   }
 
@@ -129,7 +102,6 @@ export class DispatchService {
   async announce(outcome: Outcome, timer: StageTimer): Promise<void> {
     this.decisions.inc({ outcome: outcome.kind });
     if (outcome.kind === 'offered') {
-      timer.lap('offer_commit');
       await this.steps.announceOffer(outcome, () => {
         timer.lap('announce');
         timer.finish();
@@ -138,17 +110,32 @@ export class DispatchService {
     if (outcome.kind === 'exhausted') this.steps.announceUnfulfilled(outcome.trip);
   }
 
-  /** Decides for a trip this transaction holds (locked, or inserted by it) and writes the offer. */
-  private async decide(tx: EntityManager, trip: Trip, alreadyAsked: string[], timer: StageTimer): Promise<Outcome> {
+  /** Steps until one does not lose its driver to a concurrent step; `known` is the trip as just read. */
+  private async run(tripId: string, known: Trip | undefined, timer: StageTimer): Promise<Outcome> {
+    if (this.policy.inForce().document.matching.mode === 'batch') return { kind: 'deferred' };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const trip = attempt === 1 && known ? known : await this.trips.find(this.db.manager, tripId);
+        if (!trip || trip.status !== 'requested') return { kind: 'idle' };
+        return await this.step(trip, timer);
+      } catch (error) {
+        if (!(error instanceof DriverTaken) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Decides for a waiting trip as read (no lock held) and writes the offer if the trip is unchanged. */
+  private async step(trip: Trip, timer: StageTimer): Promise<Outcome> {
     const { version, hash, document } = this.policy.inForce();
     const matching = document.matching;
     const nowMs = this.clock.nowMs();
-    if (searchExhausted(trip, matching, nowMs)) return { kind: 'exhausted', trip: await this.steps.markUnfulfilled(tx, trip) };
+    if (searchExhausted(trip, matching, nowMs)) return this.endSearch(trip);
+    // Every offer adds one to the count: with none made, no one was asked yet.
+    const alreadyAsked = trip.offerCount === 0 ? [] : await this.offers.driversAlreadyAsked(this.db.manager, trip.id);
     const request = matchRequestOf(trip, alreadyAsked);
     const found = this.supply.current(matching).search(request, nowMs);
-    const search = withDatabaseTruth(found, await this.offers.busyAmong(tx, found.drivers.map((d) => d.driverId)));
-    // Asked under the trip's row lock so the ETAs belong to this very search; the wait is
-    // bounded by OSRM_TIMEOUT_MS, after which the ETA model stands in.
+    const search = withDatabaseTruth(found, await this.offers.busyAmong(this.db.manager, found.drivers.map((d) => d.driverId)));
+    // The wait is bounded by OSRM_TIMEOUT_MS, after which the ETA model stands in.
     const routedEtas = await this.routing.forSearch(search, trip.pickup, nowMs);
     const record = decideImmediate({
       request,
@@ -162,9 +149,19 @@ export class DispatchService {
     const driverId = record.choice.driverId;
     if (!driverId) return { kind: 'no_candidate' };
     timer.lap('search');
-    // Committed (by the appender's own connection) before it resolves; makeOffer writes nothing
-    // before that, and a failed batch rejects with LogAppendFailed: no offer.
+    // The append resolves once the decision is committed to the log; a failed batch rejects
+    // with LogAppendFailed, and no offer is written.
     const decision = this.log.appendDecision(record, trip.id);
-    return { kind: 'offered', ...(await this.steps.makeOffer(tx, trip, { driverId, score: record.choice.score }, decision, timer)) };
+    const made = await this.steps.offerIfUnchanged(trip, { driverId, score: record.choice.score }, decision, timer);
+    return made ? { kind: 'offered', ...made } : { kind: 'superseded' };
+  }
+
+  /** Ends the search under the trip's lock, unless another step moved the trip since it was read. */
+  private async endSearch(seen: Trip): Promise<Outcome> {
+    return this.db.transaction(async (tx): Promise<Outcome> => {
+      const trip = await this.trips.lock(tx, seen.id);
+      if (!trip || trip.status !== 'requested' || trip.offerCount !== seen.offerCount) return { kind: 'idle' };
+      return { kind: 'exhausted', trip: await this.steps.markUnfulfilled(tx, trip) };
+    });
   }
 }

@@ -1,9 +1,5 @@
 import fc from 'fast-check';
-import { QueryFailedError } from 'typeorm';
-import { LogAppendFailed } from '../audit/log-appender';
-import { DriverTaken } from './dispatch-steps';
-import { leavesTransactionUsable } from './dispatch.service';
-import { OfferWithoutTrip, OfferWriteRow, offerWriteOutcome } from './offer-write';
+import { FencedOfferRow, OfferWithoutTrip, OfferWriteRow, fencedOfferOutcome, offerWriteOutcome } from './offer-write';
 
 const tripColumns = (id: string | null) => ({
   id, quote_id: id && 'q', rider_id: id && 'r', kind: id && 'ride', vehicle_kind: id && 'car', pickup_lat: id && 45.5,
@@ -39,12 +35,25 @@ describe('offerWriteOutcome (the one-statement offer\'s answer)', () => {
   });
 });
 
-describe('leavesTransactionUsable (may the first step give up and let the request commit?)', () => {
-  it('yes after failures that wrote nothing; no after a failed statement or a half-written offer', () => {
-    expect(leavesTransactionUsable(new DriverTaken())).toBe(true);
-    expect(leavesTransactionUsable(new LogAppendFailed(new Error('batch')))).toBe(true);
-    expect(leavesTransactionUsable(new TypeError('a bug before any write'))).toBe(true);
-    expect(leavesTransactionUsable(new QueryFailedError('SELECT 1', [], new Error('boom')))).toBe(false);
-    expect(leavesTransactionUsable(new OfferWithoutTrip('t1'))).toBe(false);
+describe('fencedOfferOutcome (the fenced offer\'s answer)', () => {
+  const nothing = (outcome: FencedOfferRow['outcome']) => ({
+    outcome, ...tripColumns(null), offer_id: null, offer_driver_id: null, offer_attempt: null, offer_state: null,
+    offer_decision_index: null, offer_created_at: null, offer_expires_at: null,
+  }) as FencedOfferRow;
+
+  it('says why nothing was written', () => {
+    expect(fencedOfferOutcome('t1', [nothing('driver_taken')])).toEqual({ kind: 'driver_taken' });
+    expect(fencedOfferOutcome('t1', [nothing('trip_moved_on')])).toEqual({ kind: 'trip_moved_on' });
+  });
+
+  it('an offer splits as the unfenced write does', () => {
+    const written = { outcome: 'offered', ...row('t1', '7') } as FencedOfferRow;
+    expect(fencedOfferOutcome('t1', [written])).toEqual({ kind: 'offered', made: offerWriteOutcome('t1', [row('t1', '7')]) });
+  });
+
+  it('refuses an answer it cannot read: no row, two rows, an offer without its row', () => {
+    expect(() => fencedOfferOutcome('t1', [])).toThrow(/0 rows/);
+    expect(() => fencedOfferOutcome('t1', [nothing('driver_taken'), nothing('driver_taken')])).toThrow(/2 rows/);
+    expect(() => fencedOfferOutcome('t1', [nothing('offered')])).toThrow(/without its offer/);
   });
 });

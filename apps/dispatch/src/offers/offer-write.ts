@@ -47,6 +47,27 @@ export type OfferWriteRow = { [K in keyof TripRow]: TripRow[K] | null } & {
   offer_expires_at: Date;
 };
 
+/**
+ * The offer of a dispatch step that holds no lock while its decision is logged: the function of
+ * migration 866 locks the trip and writes the offer, the trip's move to `offered` and the history
+ * row only if the trip is still in one of the statuses $7 with the offer count $3 the step read
+ * (the fence); otherwise, or when the driver holds another offer, it writes nothing. One round
+ * trip, its own commit. $1 trip, $2 driver, $4 decision index, $5 timeout in seconds, $6 score,
+ * $8 the status it moves to.
+ */
+export const OFFER_IF_UNCHANGED_STATEMENT = preparedStatement('trip_offer_if_unchanged', `
+SELECT r.o_outcome AS outcome, ${TRIP_ROW_COLUMNS.map((column) => `(r.o_trip).${column}`).join(', ')},
+       (r.o_offer).id AS offer_id, (r.o_offer).driver_id AS offer_driver_id, (r.o_offer).attempt AS offer_attempt,
+       (r.o_offer).state AS offer_state, (r.o_offer).decision_index AS offer_decision_index,
+       (r.o_offer).created_at AS offer_created_at, (r.o_offer).expires_at AS offer_expires_at
+  FROM trip_offer_if_unchanged($1, $2, $3, $4, $5, $6, $7, $8) r`);
+
+/** What trip_offer_if_unchanged did. */
+export type FencedOfferOutcome = 'offered' | 'driver_taken' | 'trip_moved_on';
+
+/** One row of OFFER_IF_UNCHANGED_STATEMENT's answer: OfferWriteRow's columns, null unless offered. */
+export type FencedOfferRow = { outcome: FencedOfferOutcome } & { [K in keyof OfferWriteRow]: OfferWriteRow[K] | null };
+
 /** The offer row was written but the trip was not in a status it may be offered from: roll back. */
 export class OfferWithoutTrip extends Error {
   constructor(tripId: string) {
@@ -74,4 +95,15 @@ export function offerWriteOutcome(tripId: string, rows: readonly OfferWriteRow[]
     trip: trip as TripRow,
     offer: { id, tripId, driverId, attempt, state, decisionIndex: decisionIndex === null ? null : Number(decisionIndex), createdAt, expiresAt },
   };
+}
+
+/** What OFFER_IF_UNCHANGED_STATEMENT's answer means: the rows written, or why there are none. */
+export function fencedOfferOutcome(tripId: string, rows: readonly FencedOfferRow[]):
+  | { kind: 'offered'; made: NonNullable<ReturnType<typeof offerWriteOutcome>> }
+  | { kind: Exclude<FencedOfferOutcome, 'offered'> } {
+  if (rows.length !== 1) throw new Error(`a fenced offer answered ${rows.length} rows`);
+  const [{ outcome, ...row }] = rows;
+  if (outcome === 'driver_taken' || outcome === 'trip_moved_on') return { kind: outcome };
+  if (outcome !== 'offered' || row.offer_id === null) throw new Error(`a fenced offer answered ${outcome} without its offer`);
+  return { kind: 'offered', made: offerWriteOutcome(tripId, [row as OfferWriteRow])! };
 }

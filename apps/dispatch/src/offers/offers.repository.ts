@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '@coop/platform';
 import { Trip } from '../trips/trip.types';
 import { allowedFrom, targetOf } from '../trips/trip-state-machine';
 import { toTrip } from '../trips/trips.repository';
 import { Offer, OfferState } from './offer.types';
-import { preparedStatement, runPrepared } from '../trips/prepared-statement';
-import { OFFER_WRITE_STATEMENT, OfferWriteRow, offerWriteOutcome } from './offer-write';
+import { preparedStatement, runPrepared, runPreparedAlone } from '../trips/prepared-statement';
+import {
+  FencedOfferOutcome, FencedOfferRow, OFFER_IF_UNCHANGED_STATEMENT, OFFER_WRITE_STATEMENT, OfferWriteRow, fencedOfferOutcome, offerWriteOutcome,
+} from './offer-write';
 
 /** Who of $1 (driver ids) holds a pending offer or drives a trip; on every dispatch step, so named. */
 export const BUSY_AMONG_STATEMENT = preparedStatement('busy_among', `
@@ -59,6 +61,22 @@ export class OffersRepository {
     ]);
     const made = offerWriteOutcome(offer.tripId, rows);
     return made && { trip: toTrip(made.trip), offer: made.offer };
+  }
+
+  /**
+   * Offers a trip no one holds, in its own commit (OFFER_IF_UNCHANGED_STATEMENT): written only
+   * if the trip is still waiting with `seenOfferCount` offers made, and the driver holds none.
+   */
+  async offerIfUnchanged(
+    db: DataSource,
+    offer: { tripId: string; driverId: string; seenOfferCount: number; decisionIndex: number; timeoutSeconds: number; score: number | null },
+  ): Promise<{ kind: 'offered'; trip: Trip; offer: Offer } | { kind: Exclude<FencedOfferOutcome, 'offered'> }> {
+    const rows = await runPreparedAlone<FencedOfferRow>(db, OFFER_IF_UNCHANGED_STATEMENT, [
+      offer.tripId, offer.driverId, offer.seenOfferCount, offer.decisionIndex, offer.timeoutSeconds, offer.score,
+      allowedFrom('offer_made'), targetOf('offer_made'),
+    ]);
+    const outcome = fencedOfferOutcome(offer.tripId, rows);
+    return outcome.kind === 'offered' ? { kind: 'offered', trip: toTrip(outcome.made.trip), offer: outcome.made.offer } : outcome;
   }
 
   async find(db: EntityManager, id: string): Promise<Offer | undefined> {

@@ -23,11 +23,13 @@ interface PgClient {
  * name (pg's extended protocol), the connection keeps the parsed statement and, after five
  * runs, a generic plan (PostgreSQL docs, PREPARE, "plan_cache_mode"). Errors are TypeORM's
  * QueryFailedError, as `EntityManager.query` throws, with the driver's fields (constraint, code).
- * A manager without a query runner of its own (the data source's) runs the text unnamed.
+ * A manager without a query runner of its own (the data source's) runs it alone, on a
+ * connection taken from the pool for that one statement (runPreparedAlone).
  */
 export async function runPrepared<Row>(db: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
   const runner = db.queryRunner;
-  if (!runner || runner.isReleased) return db.query(statement.text, values);
+  if (!runner) return runPreparedAlone<Row>(db.connection, statement, values);
+  if (runner.isReleased) return db.query(statement.text, values);
   const client = (await runner.connect()) as PgClient;
   try {
     const result = await client.query({ name: statement.name, text: statement.text, values });

@@ -30,26 +30,21 @@ export class TripsService {
   ) {}
 
   /**
-   * Requests a trip from the rider's quote; the same quote twice returns the same trip. The
-   * first dispatch step runs in the same transaction (DispatchService.firstStep), so the trip
-   * and its first offer commit together: the answer comes after the decision is logged.
+   * Requests a trip from the rider's quote; the same quote twice returns the same trip. The trip
+   * commits alone, in one statement; its first dispatch step follows (DispatchService.firstStep),
+   * holding no connection while its decision is logged, and the answer comes after that step.
    */
   async request(riderId: string, quoteId: string): Promise<{ created: boolean; trip: ReturnType<typeof tripView> }> {
     const timer = this.latency.forRequest();
-    const outcome = await this.db.transaction(async (tx) => {
-      // One statement: the quote's checks, the trip, its history and its outbox event.
-      const { created, trip } = await this.trips.requestFromQuote(tx, quoteId, riderId, new Date(this.clock.nowMs()));
-      if (!created) return { created: false as const, trip };
-      timer.lap('request_tx');
-      return { created: true as const, trip, dispatched: await this.dispatch.firstStep(tx, trip, timer) };
-    });
-    if (outcome.created) {
-      if (outcome.dispatched) this.dispatch.announceSoon(outcome.dispatched, timer);
-      else this.dispatch.dispatchSoon(outcome.trip.id);
+    // One statement, its own commit: the quote's checks, the trip, its history and its outbox event.
+    const { created, trip } = await this.trips.requestFromQuote(this.db.manager, quoteId, riderId, new Date(this.clock.nowMs()));
+    if (created) {
+      timer.lap('request_commit');
       this.outbox.relaySoon();
+      await this.dispatch.firstStep(trip, timer);
     }
     // The trip as requested (../shared/API.md); its offer, if any, reaches the rider on the socket.
-    return { created: outcome.created, trip: tripView(outcome.trip) };
+    return { created, trip: tripView(trip) };
   }
 
   /** A trip, for its rider, its driver, or an admin. */

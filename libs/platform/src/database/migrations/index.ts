@@ -21,6 +21,7 @@ import { LedgerLineReferencesPerStatement1763900000862 } from './1763900000862-l
 import { LedgerPostingsByAccountInJournalOrder1763900000863 } from './1763900000863-ledger-postings-by-account-in-journal-order';
 import { TripIdsInTimeOrder1763900000864 } from './1763900000864-trip-ids-in-time-order';
 import { TripAnswersInOneRoundTrip1763900000865 } from './1763900000865-trip-answers-in-one-round-trip';
+import { OfferIfTripUnchanged1763900000866 } from './1763900000866-offer-if-trip-unchanged';
 import { LedgerTipRequests1763900000850 } from './1763900000850-ledger-tip-requests';
 import { LedgerReversalLimits1763900000851 } from './1763900000851-ledger-reversal-limits';
 
@@ -34,5 +35,5 @@ export const allMigrations = [
   LedgerTipRequests1763900000850, LedgerReversalLimits1763900000851, LedgerAppendAccountsRace1763900000813,
   LedgerHoldStatesFromJournal1763900000860, LedgerIdChecksUncounted1763900000861, LedgerLineReferencesPerStatement1763900000862,
   LedgerPostingsByAccountInJournalOrder1763900000863, TripIdsInTimeOrder1763900000864,
-  TripAnswersInOneRoundTrip1763900000865,
+  TripAnswersInOneRoundTrip1763900000865, OfferIfTripUnchanged1763900000866,
 ] as const;
