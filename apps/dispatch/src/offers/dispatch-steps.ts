@@ -148,7 +148,7 @@ export class DispatchSteps {
     const matching = this.policy.inForce().document.matching;
     const decisionIndex = await decision;
     timer?.lap('log_append');
-    const written = await this.offers.offerIfUnchanged(this.db, {
+    const written = await this.offers.offerIfUnchanged(this.db.manager, {
       tripId: trip.id, driverId: choice.driverId, seenOfferCount: trip.offerCount, decisionIndex,
       timeoutSeconds: matching.offerTimeoutSeconds, score: choice.score,
     });

@@ -79,15 +79,12 @@ export class DispatchService {
    * failed, the driver was taken three times) is logged and the trip dispatched again in the
    * background (dispatchSoon; the sweeper behind it).
    */
-  async firstStep(trip: Trip, timer: StageTimer): Promise<Outcome['kind'] | undefined> {
+  async firstStep(trip: Trip, timer: StageTimer): Promise<void> {
     try {
-      const outcome = await this.run(trip.id, trip, timer);
-      this.announceSoon(outcome, timer);
-      return outcome.kind;
+      this.announceSoon(await this.run(trip.id, trip, timer), timer);
     } catch (error) {
       this.logger.warn({ msg: 'first dispatch step failed; dispatching again', tripId: trip.id, error: (error as Error).message });
       this.dispatchSoon(trip.id);
-      return undefined;
     }
   }
 

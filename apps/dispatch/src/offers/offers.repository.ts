@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { returnedRows } from '@coop/platform';
 import { Trip } from '../trips/trip.types';
 import { allowedFrom, targetOf } from '../trips/trip-state-machine';
 import { toTrip } from '../trips/trips.repository';
 import { Offer, OfferState } from './offer.types';
-import { preparedStatement, runPrepared, runPreparedAlone } from '../trips/prepared-statement';
+import { preparedStatement, runPrepared } from '../trips/prepared-statement';
 import {
   FencedOfferOutcome, FencedOfferRow, OFFER_IF_UNCHANGED_STATEMENT, OFFER_WRITE_STATEMENT, OfferWriteRow, fencedOfferOutcome, offerWriteOutcome,
 } from './offer-write';
@@ -64,14 +64,15 @@ export class OffersRepository {
   }
 
   /**
-   * Offers a trip no one holds, in its own commit (OFFER_IF_UNCHANGED_STATEMENT): written only
-   * if the trip is still waiting with `seenOfferCount` offers made, and the driver holds none.
+   * Offers a trip no one holds (OFFER_IF_UNCHANGED_STATEMENT; given the data source's manager, in
+   * its own commit): written only if the trip is still waiting with `seenOfferCount` offers made,
+   * and the driver holds none.
    */
   async offerIfUnchanged(
-    db: DataSource,
+    db: EntityManager,
     offer: { tripId: string; driverId: string; seenOfferCount: number; decisionIndex: number; timeoutSeconds: number; score: number | null },
   ): Promise<{ kind: 'offered'; trip: Trip; offer: Offer } | { kind: Exclude<FencedOfferOutcome, 'offered'> }> {
-    const rows = await runPreparedAlone<FencedOfferRow>(db, OFFER_IF_UNCHANGED_STATEMENT, [
+    const rows = await runPrepared<FencedOfferRow>(db, OFFER_IF_UNCHANGED_STATEMENT, [
       offer.tripId, offer.driverId, offer.seenOfferCount, offer.decisionIndex, offer.timeoutSeconds, offer.score,
       allowedFrom('offer_made'), targetOf('offer_made'),
     ]);
