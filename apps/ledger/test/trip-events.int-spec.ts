@@ -79,6 +79,11 @@ describe('the trip events worker', () => {
     await queue.addBulk([...jobs, ...jobs].map((j, i) => ({ ...j, opts: { jobId: `job-${i}`, attempts: 3 } })));
     const counts = await quiet();
     expect(counts).toMatchObject({ completed: 110, failed: 0 });
+    // A worker emits 'completed' only after Redis has counted the job completed, so the last
+    // few events may still be on their way when the queue looks quiet: wait for them (bounded).
+    for (const deadline = Date.now() + 5_000; outcomes.length < counts.completed && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(outcomes.filter((o) => o === 'new')).toHaveLength(50);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(50);
     expect(outcomes.filter((o) => o === 'nothing')).toHaveLength(10);
